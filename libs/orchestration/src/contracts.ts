@@ -1,0 +1,115 @@
+/**
+ * Contracts between the sweep workflow and its activities. Workflow-sandbox safe: types only,
+ * plain JSON shapes (no Map/Set/Date/class instances).
+ */
+import type { SweepSpec, TrialConfig } from '@slab/spec';
+import type { TrialRequest, TrialResult } from '@slab/spec';
+
+/** Task queue of the orchestrator worker (planBatch, fitLaws, reportSweep). */
+export const ORCHESTRATOR_QUEUE = 'slab-orchestrator';
+
+export interface PlannedPoint {
+  config: TrialConfig;
+  /** Why the planner chose this point, in words (shown in the console and `slab status`). */
+  reason: string;
+  /** Planner's FLOP estimate for the trial (6·N·D or the plugin's count). */
+  estFlops: number;
+}
+
+export interface PlanBatchInput {
+  sweepId: string;
+  spec: SweepSpec;
+  batchIndex: number;
+  /** Results so far, in completion order. */
+  results: TrialResult[];
+  /** Configs already planned (including running ones), so the planner does not repeat them. */
+  planned: TrialConfig[];
+  /** Latest fit, if any (a FitReport from @slab/laws as JSON). */
+  fit?: unknown;
+  flopsSpent: number;
+  trialsStarted: number;
+}
+
+export interface PlanBatchOutput {
+  points: PlannedPoint[];
+  /** Set when the planner decides the sweep should stop (budget, tolerance reached, nothing useful left). */
+  stop?: string;
+}
+
+export interface FitLawsInput {
+  sweepId: string;
+  spec: SweepSpec;
+  results: TrialResult[];
+}
+
+/** Compact summary kept in workflow state; the full fit report is stored by the gateway. */
+export interface FitSummary {
+  law: string;
+  params: Record<string, number>;
+  converged: boolean;
+  nPoints: number;
+  /** One-line human form, e.g. `L = 1.82 + 478/N^0.347 + 2143/D^0.367`. */
+  formula: string;
+  /** Target prediction with its interval, when the spec names a target. */
+  target?: { value: number; lo: number; hi: number; label: string };
+  /** Held-out mean absolute relative error, when the spec has a holdout rule. */
+  holdoutError?: number;
+  /** Anything the planner needs from the fit (bootstrap parameter samples, ...), plain JSON. */
+  detail?: unknown;
+  /** Set instead of params when too few usable points exist yet. */
+  skipped?: string;
+}
+
+export type SweepPhase = 'planning' | 'running' | 'fitting' | 'paused' | 'completed' | 'cancelled' | 'failed';
+
+export interface SweepStatus {
+  sweepId: string;
+  name: string;
+  phase: SweepPhase;
+  batch: number;
+  trials: { planned: number; running: number; completed: number; diverged: number; failed: number };
+  flopsSpent: number;
+  budget: { flops?: number; trials?: number };
+  lastFit?: FitSummary;
+  stopReason?: string;
+}
+
+/** Written to the gateway by the reportSweep activity whenever the workflow's status changes. */
+export interface SweepReport {
+  status: SweepStatus;
+  /** Trials planned since the last report (the gateway records them as `planned`). */
+  newTrials?: { trialId: string; config: TrialConfig; reason: string }[];
+  /** Trials finished since the last report. */
+  finished?: TrialResult[];
+  /** A new fit (full report JSON from @slab/laws) to store. */
+  fit?: { summary: FitSummary; report: unknown };
+}
+
+export interface SweepWorkflowInput {
+  sweepId: string;
+  spec: SweepSpec;
+  /** Compact state carried across continue-as-new. */
+  carried?: SweepCarriedState;
+  /** Continue-as-new when history length passes this (tests lower it). */
+  historyLimit?: number;
+}
+
+export interface SweepCarriedState {
+  results: TrialResult[];
+  planned: TrialConfig[];
+  nextTrialIndex: number;
+  batch: number;
+  flopsSpent: number;
+  paused: boolean;
+  lastFit?: FitSummary;
+}
+
+export interface OrchestratorActivities {
+  planBatch(input: PlanBatchInput): Promise<PlanBatchOutput>;
+  fitLaws(input: FitLawsInput): Promise<{ summary: FitSummary; report: unknown }>;
+  reportSweep(sweepId: string, report: SweepReport): Promise<void>;
+}
+
+export interface TrainerActivities {
+  runTrial(request: TrialRequest): Promise<TrialResult>;
+}

@@ -1,0 +1,172 @@
+/**
+ * The typed sweep spec. `parseSpec(yaml)` (see parse.ts) turns YAML into this shape or a list of
+ * `SpecIssue`s naming the exact path of each mistake. Everything here is plain JSON so a spec can
+ * travel through Temporal history unchanged.
+ */
+
+/** A dimension is either an explicit list of values or a range to sample from. */
+export type NumericDimension =
+  | { values: number[] }
+  | { min: number; max: number; scale: 'log' | 'linear'; integer?: boolean };
+
+export type CategoricalDimension = { values: string[] };
+
+export interface TaskSpec {
+  /** Dataset id, e.g. `fashion-mnist`, `synthetic-teacher`. */
+  dataset: string;
+  /** Model family understood by the plugin, e.g. `mlp`, `cnn`. */
+  model: string;
+  /** Trainer plugin name: `tfjs` or `replay`. */
+  plugin: string;
+  /** Plugin-specific settings (replay table path, batch size, eval size, ...). */
+  options?: Record<string, unknown>;
+}
+
+export interface DimensionsSpec {
+  /** Hidden width of the proxy model (the plugin derives the parameter count). */
+  width?: NumericDimension;
+  /** Target parameter count N (alternative to width). */
+  params?: NumericDimension;
+  /** Training samples seen, D (samples, or tokens for text tasks). */
+  data?: NumericDimension;
+  learningRate?: NumericDimension;
+  seed?: { values: number[] };
+  /** Curation strategy names (see @slab/curation), e.g. `random`, `el2n-keep-hard`. */
+  'curation.strategy'?: CategoricalDimension;
+  /** Kept fraction in (0, 1]. */
+  'curation.keep'?: NumericDimension;
+  'curation.epochs'?: NumericDimension;
+}
+
+export type DimensionName = keyof DimensionsSpec;
+
+export interface BudgetSpec {
+  /** Total training FLOPs the sweep may spend. */
+  flops?: number;
+  /** Maximum number of trials. */
+  trials?: number;
+}
+
+export type PlannerKind = 'grid' | 'random' | 'sobol' | 'adaptive';
+
+export interface PlannerSpec {
+  kind: PlannerKind;
+  /** Trials per batch (between refits). */
+  batchSize: number;
+  /** Seed for every random choice the planner makes. */
+  seed: number;
+  /** Adaptive: stop when the target's interval half-width / value falls below this. */
+  tolerance?: number;
+}
+
+/** Law ids from @slab/laws, e.g. `chinchilla`, `power-law-plus-constant`. */
+export interface LawSpec {
+  name: string;
+  /** Which measured quantity is the loss (default `eval_loss`). */
+  metric: string;
+  /** Map of law variable -> trial quantity, e.g. { N: 'params', D: 'data' }. */
+  variables?: Record<string, string>;
+  bootstrap: number;
+}
+
+export type TargetSpec =
+  | { kind: 'loss'; at: Record<string, number> }
+  | { kind: 'frontier'; compute: number }
+  | { kind: 'best-keep'; compute: number };
+
+export interface HoldoutSpec {
+  /** Hold out the largest runs by this quantity (`flops`, `params`, `data`). */
+  by: 'flops' | 'params' | 'data';
+  /** Fraction (0..1) or count (>= 1) of runs held out. */
+  largest: number;
+}
+
+export interface SweepSpec {
+  name: string;
+  description?: string;
+  task: TaskSpec;
+  dimensions: DimensionsSpec;
+  budget: BudgetSpec;
+  /** Trials running at once. */
+  parallelism: number;
+  /** Temporal task queue of the trainer workers (resource class), e.g. `cpu`, `gpu-a100`. */
+  resourceClass: string;
+  planner: PlannerSpec;
+  law: LawSpec;
+  target?: TargetSpec;
+  holdout?: HoldoutSpec;
+  /** Trial-level settings. */
+  trial: {
+    /** Emit train loss every `logEvery` steps. */
+    logEvery: number;
+    /** Evaluate on the test split every `evalEvery` steps (and at the end). */
+    evalEvery: number;
+    /** Checkpoint every `checkpointEvery` steps. */
+    checkpointEvery: number;
+    /** Per-attempt limit in seconds. */
+    timeoutSeconds: number;
+    maxAttempts: number;
+  };
+}
+
+/** One concrete point of the space: the values a single trial trains with. */
+export interface TrialConfig {
+  width?: number;
+  params?: number;
+  data?: number;
+  learningRate?: number;
+  seed?: number;
+  'curation.strategy'?: string;
+  'curation.keep'?: number;
+  'curation.epochs'?: number;
+}
+
+export interface SpecIssue {
+  /** Dotted path with indices, e.g. `dimensions.width.values[2]`. */
+  path: string;
+  /** What was expected and what was found. */
+  message: string;
+}
+
+/** What the workflow sends to the runTrial activity (plain JSON). */
+export interface TrialRequest {
+  sweepId: string;
+  /** Stable id: `${sweepId}-t${index}` (index zero-padded to 4 digits). */
+  trialId: string;
+  task: TaskSpec;
+  config: TrialConfig;
+  logEvery: number;
+  evalEvery: number;
+  checkpointEvery: number;
+}
+
+export type TrialStatus = 'completed' | 'diverged' | 'failed' | 'stopped';
+
+/** What runTrial returns to the workflow (small; per-step metrics go over the websocket). */
+export interface TrialResult {
+  trialId: string;
+  status: TrialStatus;
+  /** Parameter count N of the trained model. */
+  params: number;
+  /** Training samples (or tokens) seen, D. */
+  data: number;
+  /** Training FLOPs spent (measured or 6·N·D), including resumed attempts' work once. */
+  flops: number;
+  /** Final metrics, e.g. { eval_loss, eval_accuracy, train_loss }. NaN is not JSON: use null. */
+  final: Record<string, number | null>;
+  /** Step at which this attempt started (0, or the resumed checkpoint step). */
+  resumedFromStep: number;
+  steps: number;
+  backend: string;
+  wallSeconds: number;
+  /** Why a trial diverged or failed, in words. */
+  reason?: string;
+}
+
+/** Progress handed to heartbeats; a retried attempt receives the last one back. */
+export interface TrialProgress {
+  step: number;
+  /** Where the plugin stored its last checkpoint (file path or URI), if any. */
+  checkpointUri?: string;
+}
+
