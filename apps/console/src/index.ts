@@ -1,1 +1,1 @@
-export {};
+export { buildConsole, consoleDistDir } from './build';

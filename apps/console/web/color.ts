@@ -1,0 +1,32 @@
+/**
+ * Colour by model size: a perceptually ordered ramp (viridis-like, trimmed of its palest end so
+ * lines stay visible on white), indexed by log(size) across the sweep's sizes.
+ */
+const STOPS: [number, number, number][] = [
+  [68, 1, 84],
+  [65, 68, 135],
+  [42, 120, 142],
+  [34, 168, 132],
+  [122, 209, 81],
+  [200, 200, 40],
+];
+
+export function ramp(t: number): string {
+  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0)) * (STOPS.length - 1);
+  const i = Math.min(STOPS.length - 2, Math.floor(x));
+  const f = x - i;
+  const [a, b] = [STOPS[i], STOPS[i + 1]];
+  const c = a.map((v, j) => Math.round(v + (b[j] - v) * f));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+/** A function size -> colour spanning the given sizes in log space. */
+export function sizeColors(sizes: number[]): (size: number | undefined) => string {
+  const logs = sizes.filter((s) => s > 0).map(Math.log10);
+  const lo = Math.min(...logs);
+  const hi = Math.max(...logs);
+  return (size) => {
+    if (!(size !== undefined && size > 0) || !Number.isFinite(lo)) return ramp(0.45);
+    return hi > lo ? ramp((Math.log10(size) - lo) / (hi - lo)) : ramp(0.45);
+  };
+}

@@ -1,0 +1,13 @@
+/** REST shapes come from @slab/api (type-only: nothing but the fetch client reaches the bundle). */
+export type {
+  FitRow,
+  FitSummary,
+  LiveSweep,
+  SweepCounts,
+  SweepDetail,
+  SweepMetricRow,
+  SweepRow,
+  SweepStatus,
+  TrialConfig,
+  TrialRow,
+} from '@slab/api';

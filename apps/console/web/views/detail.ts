@@ -1,0 +1,177 @@
+/**
+ * Sweep detail: header (status, phase, budget bar, pause/resume/cancel), live loss curves, the
+ * current fit and the trial table. REST gives the initial state; the websocket subscription keeps
+ * it live, and every (re)subscription re-reads REST to fill whatever the socket missed.
+ */
+import { api, GatewayError } from '../api';
+import { sizeColors } from '../color';
+import { esc, formatCount, formatFlops, formatTime } from '../format';
+import { LiveConnection } from '../live';
+import { SeriesStore } from '../series';
+import { forgetToken, getToken } from '../token';
+import type { FitRow, LiveSweep, SweepDetail, TrialRow } from '../types';
+import type { LiveUpdate } from '@slab/proto';
+import { badge, coalesce, setLiveState, type View } from './common';
+import { renderCurves } from './curves';
+import { renderFit } from './fitPanel';
+import { renderTrials } from './trials';
+
+const CURVE_METRICS = ['train_loss', 'eval_loss'];
+
+export function mountDetail(root: HTMLElement, sweepId: string): View {
+  root.innerHTML = `<section class="page">
+  <a class="back" href="#/">← All sweeps</a>
+  <div id="head" class="page-head"><h1>${esc(sweepId)}</h1><p class="sub">Loading…</p></div>
+  <div id="message" class="error" hidden></div>
+  <div class="card"><div class="card-head"><h2>Loss curves</h2><span class="dim">per trial, colour by model size</span></div><div id="curves" data-testid="curves"></div></div>
+  <div class="card" id="fit-card"><div class="card-head"><h2>Current fit</h2></div><div id="fit" data-testid="fit-panel"></div></div>
+  <div class="card"><div class="card-head"><h2>Trials</h2><span class="dim" id="trial-count"></span></div><div id="trials"></div></div>
+</section>`;
+  const $ = (id: string) => root.querySelector<HTMLElement>(`#${id}`)!;
+  const series = new SeriesStore();
+  let detail: SweepDetail | undefined;
+  let trials: TrialRow[] = [];
+  let fits: FitRow[] = [];
+  let disposed = false;
+
+  const trialsById = () => new Map(trials.map((t) => [t.id, t]));
+  const colorFn = () => {
+    const size = (t: TrialRow | undefined) => t?.config?.width ?? t?.params ?? t?.config?.params;
+    const scale = sizeColors(trials.map(size).filter((v): v is number => v !== undefined));
+    return (t: TrialRow | undefined) => scale(size(t));
+  };
+
+  const showError = (err: unknown) => {
+    const el = $('message');
+    el.hidden = false;
+    el.textContent = err instanceof Error ? err.message : String(err);
+  };
+
+  const draw = {
+    head: coalesce(() => ($('head').innerHTML = header(detail, sweepId)), 50),
+    curves: coalesce(() => $('curves').replaceChildren(renderCurves(series, trialsById(), colorFn())), 150),
+    fit: coalesce(() => $('fit').replaceChildren(renderFit(fits, detail?.fit, trials, colorFn())), 150),
+    trials: coalesce(() => {
+      $('trials').innerHTML = renderTrials(trials, series, colorFn());
+      $('trial-count').textContent = trials.length ? `${trials.length} trials` : '';
+    }, 150),
+  };
+  const drawAll = () => Object.values(draw).forEach((d) => d());
+
+  const loadState = async () => {
+    const [d, t, f] = await Promise.all([api.sweep(sweepId), api.trials(sweepId), api.fits(sweepId)]);
+    if (disposed) return;
+    detail = d;
+    trials = t;
+    fits = f;
+    drawAll();
+  };
+  const loadMetrics = async () => {
+    const rows = await Promise.all(CURVE_METRICS.map((name) => api.metrics(sweepId, name)));
+    if (disposed) return;
+    for (const r of rows.flat()) series.add(r.trialId, r.name, r.step, r.value ?? NaN);
+    draw.curves();
+    draw.trials();
+  };
+  const loadAll = () => Promise.all([loadState(), loadMetrics()]).catch(showError);
+  const refreshState = coalesce(() => void loadState().catch(showError), 300);
+
+  const onUpdate = (u: LiveUpdate) => {
+    if (u.sweepId && u.sweepId !== sweepId) return;
+    if (u.kind === 'metrics') {
+      for (const p of u.metrics.points) series.add(u.metrics.trialId, p.name, p.step, p.value);
+      draw.curves();
+      if (u.metrics.points.some((p) => p.name === 'eval_loss')) draw.trials();
+    } else if (u.kind === 'event') {
+      const t = trials.find((x) => x.id === u.event.trialId);
+      if (t) {
+        t.status = u.event.status as TrialRow['status'];
+        draw.trials();
+      }
+      refreshState(); // params, FLOPs, final metrics and counts come from the stored rows
+    } else if (u.kind === 'fitJson') {
+      const fit = parseJson<FitRow>(u.fitJson);
+      if (fit && detail && !fits.some((f) => f.id === fit.id)) {
+        fits = [...fits, fit];
+        detail = { ...detail, fit };
+        draw.fit();
+      } else refreshState();
+    } else if (u.kind === 'sweepJson') {
+      const s = parseJson<LiveSweep>(u.sweepJson);
+      if (s?.sweep && detail) {
+        detail = { ...detail, sweep: s.sweep, status: s.status ?? detail.status };
+        draw.head();
+      } else refreshState();
+    }
+  };
+
+  // Subscribe before reading REST, so nothing that lands in between is lost (points are deduped by step).
+  const live = new LiveConnection(sweepId, { onUpdate, onState: setLiveState, onResubscribed: () => void loadAll() });
+  void loadAll();
+
+  root.addEventListener('click', async (ev) => {
+    const btn = (ev.target as HTMLElement).closest<HTMLButtonElement>('button[data-action]');
+    if (!btn) return;
+    const action = btn.dataset.action as 'pause' | 'resume' | 'cancel';
+    if (action === 'cancel' && !window.confirm('Cancel this sweep? Running trials are stopped.')) return;
+    const token = getToken(true);
+    if (!token) return showError(new Error(`${action}: a token is needed (open the console with ?token=…)`));
+    btn.disabled = true;
+    try {
+      await api.control(sweepId, action, token);
+      $('message').hidden = true;
+      refreshState();
+    } catch (err) {
+      if (err instanceof GatewayError && (err.status === 401 || err.status === 403)) forgetToken();
+      showError(err);
+    } finally {
+      btn.disabled = false;
+    }
+  });
+
+  return {
+    dispose() {
+      disposed = true;
+      live.close();
+      Object.values(draw).forEach((d) => d.cancel());
+      refreshState.cancel();
+    },
+  };
+}
+
+function parseJson<T>(text: string): T | undefined {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return typeof v === 'object' && v !== null ? (v as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function header(d: SweepDetail | undefined, id: string): string {
+  if (!d) return `<h1>${esc(id)}</h1>`;
+  const s = d.status;
+  const status = s?.phase ?? d.sweep.status;
+  const counts = s?.trials ?? d.sweep.counts ?? {};
+  const spent = s?.flopsSpent ?? d.sweep.flopsSpent;
+  const budget = s?.budget?.flops;
+  const pct = budget ? Math.min(100, (spent / budget) * 100) : undefined;
+  const terminal = ['completed', 'cancelled', 'failed'].includes(status);
+  const paused = status === 'paused';
+  const stat = (label: string, value: string | number | undefined, cls = '') =>
+    `<div class="stat"><div class="stat-value ${cls}">${value ?? 0}</div><div class="stat-label">${label}</div></div>`;
+  return `<div class="title-row"><h1>${esc(d.sweep.name)}</h1>${badge(status)}
+  <div class="actions">
+    <button data-action="pause" ${terminal || paused ? 'disabled' : ''}>Pause</button>
+    <button data-action="resume" ${!paused ? 'disabled' : ''}>Resume</button>
+    <button data-action="cancel" class="danger" ${terminal ? 'disabled' : ''}>Cancel</button>
+  </div></div>
+  <p class="sub"><span class="mono">${esc(d.sweep.id)}</span> · created ${formatTime(d.sweep.createdAt)}${s ? ` · batch ${s.batch}` : ''}${d.sweep.stopReason || s?.stopReason ? ` · stopped: ${esc(d.sweep.stopReason ?? s?.stopReason)}` : ''}</p>
+  <div class="stats">
+    ${stat('planned', counts.planned)}${stat('running', counts.running, 'info-text')}${stat('completed', counts.completed, 'ok-text')}${stat('diverged', counts.diverged, counts.diverged ? 'warn-text' : '')}${stat('failed', counts.failed, counts.failed ? 'bad-text' : '')}
+    <div class="budget">
+      <div class="budget-text"><span>FLOPs <b>${formatFlops(spent)}</b>${budget ? ` of ${formatFlops(budget)}` : ''}</span>${pct !== undefined ? `<span class="dim">${pct.toFixed(1)}%</span>` : ''}${s?.budget?.trials ? `<span class="dim">trial cap ${formatCount(s.budget.trials)}</span>` : ''}</div>
+      <div class="bar" role="progressbar" aria-valuenow="${pct ?? 0}" aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style="width:${pct ?? 0}%"></div></div>
+    </div>
+  </div>`;
+}
