@@ -1,1 +1,10 @@
-export {};
+export { mulberry32, mixSeed, normalSampler, randomInt, seededPermutation, seededSubset } from './prng';
+export { encodeIdx, maybeGunzip, parseIdx } from './idx';
+export type { IdxArray } from './idx';
+export { FASHION_MNIST_DEFAULT_DIR, findFashionMnist, loadFashionMnist } from './fashionMnist';
+export type { FashionMnistFiles } from './fashionMnist';
+export { teacherStudentTask } from './teacherStudent';
+export type { RegressionSample, TeacherStudentOptions, TeacherStudentTask } from './teacherStudent';
+export { syntheticTeacherDataset } from './syntheticTeacher';
+export type { SyntheticTeacherOptions } from './syntheticTeacher';
+export type { ClassificationDataset, Split } from './types';

@@ -1,1 +1,12 @@
-export {};
+export { createTfjsPlugin, loadDataset } from './plugin';
+export type { TfjsPluginOptions } from './plugin';
+export { selectBackend } from './backend';
+export type { BackendChoice, BackendPreference } from './backend';
+export { MODEL_KINDS, countParams, flopsPerSample, forward, initParams, paramShapes, widthForParams } from './models';
+export type { FlopCount, ModelKind, ModelSpec, ParamShape } from './models';
+export { DATASETS, planFingerprint, planTrial } from './plan';
+export type { DatasetId, TrainingPlan } from './plan';
+export { SampleOrder } from './order';
+export { checkpointPath, decodeCheckpoint, encodeCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint';
+export type { Checkpoint, CheckpointHeader, TensorRecord } from './checkpoint';
+export { EVAL_SEED, trainTrial } from './train';
