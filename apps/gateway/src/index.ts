@@ -1,1 +1,2 @@
-export {};
+export { startGateway, type Gateway, type GatewayOptions } from './gateway';
+export type { ParseSpec, ParseSpecResult } from './spec';

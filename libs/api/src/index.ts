@@ -1,1 +1,2 @@
-export {};
+export * from './types';
+export { GatewayClient, GatewayError } from './client';

@@ -1,1 +1,4 @@
-export {};
+export * from './types';
+export { FrameError } from './errors';
+export { encodeClientFrame, decodeClientFrame, encodeServerFrame, decodeServerFrame, protoTypes } from './codec';
+export { descriptor } from './descriptor';

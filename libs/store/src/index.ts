@@ -1,1 +1,4 @@
-export {};
+export type { Store, PlannedTrial, IngestResult, TrialEventRow } from './store';
+export { openStore } from './sqlite';
+export { toCsv } from './csv';
+export { exportSweep } from './export';

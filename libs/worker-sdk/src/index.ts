@@ -1,1 +1,4 @@
 export * from './plugin';
+export * from './combine';
+export * from './emitter';
+export * from './activity';

@@ -1,0 +1,109 @@
+/** Small HTTP helpers: a path router, JSON answers, bounded JSON bodies, bearer-token checks. */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SpecIssue } from '@slab/api';
+
+/** An error that becomes `{ error, issues? }` with this status. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues?: SpecIssue[],
+  ) {
+    super(message);
+  }
+}
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  params: Record<string, string>;
+  query: URLSearchParams;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<void> | void;
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  keys: string[];
+  handler: Handler;
+}
+
+export class Router {
+  private readonly routes: Route[] = [];
+
+  /** `path` segments starting with ':' are captured, e.g. `/api/sweeps/:id/trials`. */
+  on(method: string, path: string, handler: Handler): this {
+    const keys: string[] = [];
+    const source = path
+      .split('/')
+      .map((seg) => {
+        if (!seg.startsWith(':')) return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        keys.push(seg.slice(1));
+        return '([^/]+)';
+      })
+      .join('/');
+    this.routes.push({ method, pattern: new RegExp(`^${source}$`), keys, handler });
+    return this;
+  }
+
+  /** The handler for a request, or a 404/405 HttpError; undefined when no API path matches. */
+  match(method: string, pathname: string): { handler: Handler; params: Record<string, string> } | HttpError | undefined {
+    let pathMatched = false;
+    for (const route of this.routes) {
+      const m = route.pattern.exec(pathname);
+      if (!m) continue;
+      pathMatched = true;
+      if (route.method !== method) continue;
+      const params: Record<string, string> = {};
+      route.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
+      return { handler: route.handler, params };
+    }
+    return pathMatched ? new HttpError(405, `${method} is not allowed on ${pathname}`) : undefined;
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+const MAX_BODY = 8 * 1024 * 1024;
+
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new HttpError(413, `body: larger than ${MAX_BODY} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') throw new HttpError(400, 'body: expected a JSON object, got an empty body');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'body: expected JSON, could not parse it');
+  }
+}
+
+const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
+
+/** Constant-time comparison (hashing first makes the lengths equal). */
+export function tokenMatches(given: string | undefined, expected: string): boolean {
+  return given !== undefined && timingSafeEqual(digest(given), digest(expected));
+}
+
+export function requireToken(req: IncomingMessage, token: string): void {
+  const header = req.headers.authorization;
+  const given = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  if (!given) throw new HttpError(401, 'authorization: expected "Bearer <token>"');
+  if (!tokenMatches(given, token)) throw new HttpError(403, 'authorization: token is not valid');
+}

@@ -1,0 +1,184 @@
+/** REST routes of docs/api.md over the store, the orchestrator control and the live hub. */
+import { randomBytes } from 'node:crypto';
+import type { ControlAction, ExportFormat, LiveSweep, SweepControl, SweepDetail, SweepRow, SweepStatus } from '@slab/api';
+import type { LiveUpdate } from '@slab/proto';
+import { exportSweep, type Store } from '@slab/store';
+import { HttpError, readJson, requireToken, Router, sendJson, sendText } from './http';
+import type { LiveHub } from './hub';
+import { parseReport } from './report';
+import type { ParseSpec } from './spec';
+
+export interface RouteDeps {
+  store: Store;
+  hub: LiveHub;
+  token: string;
+  control?: SweepControl;
+  parseSpec: ParseSpec;
+  log: (message: string) => void;
+}
+
+/** Readable, unique, and valid as a Temporal workflow id: `<slug>-<time><random>`. */
+function newSweepId(name: string): string {
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 32) || 'sweep';
+  return `${slug}-${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+}
+
+/** Status when the workflow has not reported yet (or no orchestrator is attached). */
+function statusFromRow(row: SweepRow): SweepStatus {
+  const c = row.counts;
+  return {
+    sweepId: row.id,
+    name: row.name,
+    phase: row.status,
+    batch: 0,
+    trials: { planned: c.planned, running: c.running, completed: c.completed, diverged: c.diverged, failed: c.failed + c.stopped },
+    flopsSpent: row.flopsSpent,
+    budget: {},
+    ...(row.stopReason ? { stopReason: row.stopReason } : {}),
+  };
+}
+
+/** LiveUpdate{sweepJson} with the sweep row and its stored status (a LiveSweep). */
+export function sweepUpdate(store: Store, id: string): LiveUpdate | undefined {
+  const sweep = store.getSweep(id);
+  if (!sweep) return undefined;
+  const live: LiveSweep = { sweep, status: store.sweepStatus(id) ?? statusFromRow(sweep) };
+  return { sweepId: id, kind: 'sweepJson', sweepJson: JSON.stringify(live) };
+}
+
+/** Snapshot sent to a new subscriber: one sweepJson per sweep it asked for. */
+export function sweepSnapshot(store: Store, sweepId: string): LiveUpdate[] {
+  const ids = sweepId === '' ? store.listSweeps().map((s) => s.id) : [sweepId];
+  return ids.map((id) => sweepUpdate(store, id)).filter((u): u is LiveUpdate => u !== undefined);
+}
+
+export function buildRouter(deps: RouteDeps): Router {
+  const { store, hub, token, control, log } = deps;
+
+  const sweepOr404 = (id: string): SweepRow => {
+    const row = store.getSweep(id);
+    if (!row) throw new HttpError(404, `sweep ${JSON.stringify(id)} not found`);
+    return row;
+  };
+
+  const currentStatus = async (row: SweepRow): Promise<SweepStatus> => {
+    if (control) {
+      try {
+        const live = await control.status(row.id);
+        if (live) return live;
+      } catch (err) {
+        log(`status query for ${row.id} failed, using the stored status: ${String(err)}`);
+      }
+    }
+    return store.sweepStatus(row.id) ?? statusFromRow(row);
+  };
+
+  const publishSweep = (id: string): void => {
+    const update = sweepUpdate(store, id);
+    if (update) hub.publish(update);
+  };
+
+  const router = new Router();
+
+  router.on('GET', '/healthz', ({ res }) => sendJson(res, 200, { ok: true }));
+
+  router.on('POST', '/api/sweeps', async ({ req, res }) => {
+    requireToken(req, token);
+    const body = await readJson(req);
+    const yaml = (body as { spec?: unknown })?.spec;
+    if (typeof yaml !== 'string' || yaml.trim() === '') throw new HttpError(400, 'spec: expected the YAML text of a sweep spec');
+    const parsed = deps.parseSpec(yaml);
+    if (!parsed.ok) {
+      const lines = parsed.issues.map((i) => `${i.path}: ${i.message}`);
+      throw new HttpError(400, `invalid spec (${lines.length} issue${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, parsed.issues);
+    }
+    const id = newSweepId(parsed.spec.name);
+    store.createSweep({ id, name: parsed.spec.name, specYaml: yaml });
+    if (control) {
+      try {
+        await control.start(id, parsed.spec);
+      } catch (err) {
+        const message = `could not start the sweep workflow: ${err instanceof Error ? err.message : String(err)}`;
+        store.setSweepPhase(id, 'failed', message);
+        publishSweep(id);
+        throw new HttpError(502, message);
+      }
+    }
+    publishSweep(id);
+    sendJson(res, 201, { id, name: parsed.spec.name });
+  });
+
+  router.on('GET', '/api/sweeps', ({ res }) => sendJson(res, 200, store.listSweeps()));
+
+  router.on('GET', '/api/sweeps/:id', async ({ res, params }) => {
+    const sweep = sweepOr404(params.id);
+    const detail: SweepDetail = { sweep, status: await currentStatus(sweep) };
+    const fit = store.latestFit(sweep.id);
+    if (fit) detail.fit = fit;
+    sendJson(res, 200, detail);
+  });
+
+  for (const action of ['pause', 'resume', 'cancel'] as ControlAction[]) {
+    router.on('POST', `/api/sweeps/:id/${action}`, async ({ req, res, params }) => {
+      requireToken(req, token);
+      sweepOr404(params.id);
+      if (!control) throw new HttpError(503, `${action}: no orchestrator is attached to this gateway`);
+      try {
+        await control.signal(params.id, action);
+      } catch (err) {
+        throw new HttpError(502, `${action} failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      sendJson(res, 202, { ok: true });
+    });
+  }
+
+  router.on('POST', '/api/sweeps/:id/report', async ({ req, res, params }) => {
+    requireToken(req, token);
+    sweepOr404(params.id);
+    const report = parseReport(await readJson(req), params.id);
+    if (report.newTrials?.length) store.planTrials(params.id, report.newTrials);
+    if (report.finished?.length) store.finishTrials(params.id, report.finished);
+    if (report.fit) {
+      const fit = store.addFit(params.id, report.fit.summary, report.fit.report);
+      hub.publish({ sweepId: params.id, kind: 'fitJson', fitJson: JSON.stringify(fit) });
+    }
+    store.setSweepStatus(params.id, report.status);
+    publishSweep(params.id);
+    res.writeHead(204).end();
+  });
+
+  router.on('GET', '/api/sweeps/:id/trials', ({ res, params }) => {
+    sweepOr404(params.id);
+    sendJson(res, 200, store.listTrials(params.id));
+  });
+
+  router.on('GET', '/api/sweeps/:id/fits', ({ res, params }) => {
+    sweepOr404(params.id);
+    sendJson(res, 200, store.listFits(params.id));
+  });
+
+  router.on('GET', '/api/sweeps/:id/metrics', ({ res, params, query }) => {
+    sweepOr404(params.id);
+    sendJson(res, 200, store.sweepMetrics(params.id, query.get('name') || undefined));
+  });
+
+  router.on('GET', '/api/trials/:trialId/metrics', ({ res, params, query }) => {
+    const afterRaw = query.get('afterStep');
+    let afterStep: number | undefined;
+    if (afterRaw !== null && afterRaw !== '') {
+      afterStep = Number(afterRaw);
+      if (!Number.isInteger(afterStep)) throw new HttpError(400, `afterStep: expected an integer, got ${JSON.stringify(afterRaw)}`);
+    }
+    sendJson(res, 200, store.trialMetrics(params.trialId, { name: query.get('name') || undefined, afterStep }));
+  });
+
+  router.on('GET', '/api/sweeps/:id/export', ({ res, params, query }) => {
+    const sweep = sweepOr404(params.id);
+    const format = (query.get('format') ?? 'json') as ExportFormat;
+    if (format !== 'csv' && format !== 'json') throw new HttpError(400, `format: expected "csv" or "json", got ${JSON.stringify(format)}`);
+    const body = exportSweep(store, sweep.id, format);
+    sendText(res, 200, format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8', body);
+  });
+
+  return router;
+}

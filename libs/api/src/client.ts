@@ -1,0 +1,139 @@
+/**
+ * Fetch-based client of the gateway REST API. Universal: global fetch only, no Node built-ins, so
+ * the CLI (Node 20) and the console (browser) share it.
+ */
+// Type-only import of the agreed activity contracts (erased at run time); the contracts tag rule
+// does not know about type-only edges, see the report to the lead.
+import type { SweepReport } from '@slab/orchestration';
+import type {
+  ControlAction,
+  CreatedSweep,
+  ErrorBody,
+  ExportFormat,
+  FitRow,
+  SpecIssue,
+  SweepDetail,
+  SweepMetricRow,
+  SweepRow,
+  TrialMetricRow,
+  TrialRow,
+} from './types';
+
+/** A failed request: HTTP status (0 when the gateway could not be reached) and the server's message. */
+export class GatewayError extends Error {
+  override readonly name = 'GatewayError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly issues?: SpecIssue[],
+  ) {
+    super(message);
+  }
+}
+
+export class GatewayClient {
+  private readonly baseUrl: string;
+
+  constructor(
+    baseUrl: string,
+    private readonly token?: string,
+  ) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+  }
+
+  createSweep(specYaml: string): Promise<CreatedSweep> {
+    return this.json('POST', '/api/sweeps', { spec: specYaml });
+  }
+
+  listSweeps(): Promise<SweepRow[]> {
+    return this.json('GET', '/api/sweeps');
+  }
+
+  getSweep(id: string): Promise<SweepDetail> {
+    return this.json('GET', `/api/sweeps/${enc(id)}`);
+  }
+
+  async control(id: string, action: ControlAction): Promise<void> {
+    await this.json('POST', `/api/sweeps/${enc(id)}/${action}`);
+  }
+
+  async report(id: string, report: SweepReport): Promise<void> {
+    await this.request('POST', `/api/sweeps/${enc(id)}/report`, report);
+  }
+
+  trials(id: string): Promise<TrialRow[]> {
+    return this.json('GET', `/api/sweeps/${enc(id)}/trials`);
+  }
+
+  fits(id: string): Promise<FitRow[]> {
+    return this.json('GET', `/api/sweeps/${enc(id)}/fits`);
+  }
+
+  sweepMetrics(id: string, name?: string): Promise<SweepMetricRow[]> {
+    return this.json('GET', `/api/sweeps/${enc(id)}/metrics${query({ name })}`);
+  }
+
+  trialMetrics(trialId: string, opts: { name?: string; afterStep?: number } = {}): Promise<TrialMetricRow[]> {
+    return this.json('GET', `/api/trials/${enc(trialId)}/metrics${query(opts)}`);
+  }
+
+  /** The export as text: CSV, or a JSON array of ExportRow. */
+  async exportSweep(id: string, format: ExportFormat): Promise<string> {
+    const res = await this.request('GET', `/api/sweeps/${enc(id)}/export${query({ format })}`);
+    return res.text();
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.request(method, path, body);
+    const text = await res.text();
+    if (text === '') return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new GatewayError(res.status, `${method} ${path}: expected a JSON answer, got ${JSON.stringify(text.slice(0, 80))}`);
+    }
+  }
+
+  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = {};
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res: Response;
+    try {
+      res = await fetch(this.baseUrl + path, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+      throw new GatewayError(0, `cannot reach the gateway at ${this.baseUrl}: ${cause}`);
+    }
+    if (!res.ok) throw await toGatewayError(res, method, path);
+    return res;
+  }
+}
+
+async function toGatewayError(res: Response, method: string, path: string): Promise<GatewayError> {
+  const text = await res.text().catch(() => '');
+  let parsed: Partial<ErrorBody> | undefined;
+  try {
+    parsed = JSON.parse(text) as Partial<ErrorBody>;
+  } catch {
+    parsed = undefined;
+  }
+  const message =
+    typeof parsed?.error === 'string' ? parsed.error : text || `${method} ${path} failed with HTTP ${res.status}`;
+  return new GatewayError(res.status, message, Array.isArray(parsed?.issues) ? parsed.issues : undefined);
+}
+
+function enc(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function query(params: Record<string, string | number | undefined>): string {
+  const parts = Object.entries(params)
+    .filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '')
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}

@@ -1,0 +1,159 @@
+/**
+ * The `runTrial` Temporal activity around a TrainerPlugin: it builds the TrialContext (resume from the
+ * last heartbeat, progress → heartbeat, cancellation → AbortSignal, metrics → the emitter's stream),
+ * emits lifecycle events and flushes the stream before returning. Plugins never see Temporal.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import type { TrialProgress, TrialRequest, TrialResult } from '@slab/spec';
+import type { TrainerPlugin, TrialContext } from './plugin';
+
+/** The part of the worker SDK's TrialStream this activity uses. */
+export interface TrialStreamLike {
+  point(step: number, name: string, value: number): void;
+  event(status: string, info: Record<string, unknown>): void;
+  flush(timeoutMs?: number): Promise<unknown>;
+}
+
+/** The part of the worker SDK's MetricEmitter this activity uses. */
+export interface MetricEmitterLike {
+  openTrial(sweepId: string, trialId: string): TrialStreamLike;
+}
+
+export interface TrialActivityDeps {
+  plugin: TrainerPlugin;
+  emitter: MetricEmitterLike;
+  /** Checkpoints go to `<checkpointRoot>/<sweepId>/<trialId>` (shared by attempts on this machine). */
+  checkpointRoot: string;
+  log?: (message: string) => void;
+  /** How long to wait for the gateway to ack a trial's frames before returning (default 10 s). */
+  flushTimeoutMs?: number;
+}
+
+export interface TrialActivities {
+  runTrial(request: TrialRequest): Promise<TrialResult>;
+}
+
+/** Error type names that mark input no attempt can ever fix. */
+const INVALID = 'InvalidTrialError';
+
+function invalid(message: string): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(message, INVALID);
+}
+
+/** Ids become directory names; keep them to a safe alphabet. */
+function safeSegment(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]/g, '_');
+}
+
+function checkRequest(request: unknown): asserts request is TrialRequest {
+  const r = request as Partial<TrialRequest> | null;
+  if (!r || typeof r !== 'object') throw invalid(`request: expected a TrialRequest object, got ${JSON.stringify(request)}`);
+  for (const key of ['sweepId', 'trialId'] as const) {
+    const v = r[key];
+    if (typeof v !== 'string' || v.length === 0) {
+      throw invalid(`request.${key}: expected a non-empty string, got ${JSON.stringify(v)}`);
+    }
+  }
+  if (!r.task || typeof r.task !== 'object') throw invalid(`request.task: expected an object, got ${JSON.stringify(r.task)}`);
+  if (!r.config || typeof r.config !== 'object') throw invalid(`request.config: expected an object, got ${JSON.stringify(r.config)}`);
+}
+
+/** The previous attempt's last heartbeat, if it has the TrialProgress shape. */
+function resumePoint(details: unknown): TrialProgress | undefined {
+  const d = details as Partial<TrialProgress> | null | undefined;
+  if (!d || typeof d !== 'object' || typeof d.step !== 'number' || !Number.isFinite(d.step) || d.step < 0) return undefined;
+  return typeof d.checkpointUri === 'string' ? { step: d.step, checkpointUri: d.checkpointUri } : { step: d.step };
+}
+
+export function createTrialActivities(deps: TrialActivityDeps): TrialActivities {
+  const { plugin, emitter, checkpointRoot } = deps;
+  const flushTimeoutMs = deps.flushTimeoutMs ?? 10_000;
+  let initialised: Promise<{ backend: string }> | undefined;
+  const init = (): Promise<{ backend: string }> => {
+    initialised ??= plugin.init ? plugin.init() : Promise.resolve({ backend: plugin.name });
+    // A failed init may succeed on a later attempt (e.g. data still being installed): do not cache failure.
+    initialised.catch(() => (initialised = undefined));
+    return initialised;
+  };
+
+  async function runTrial(request: TrialRequest): Promise<TrialResult> {
+    checkRequest(request);
+    const context = Context.current();
+    const info = context.info;
+    const say = (m: string) => (deps.log ? deps.log(`[${request.trialId}] ${m}`) : context.log.info(m, { trialId: request.trialId }));
+    try {
+      plugin.validate?.(request);
+    } catch (err) {
+      throw invalid(err instanceof Error ? err.message : String(err));
+    }
+    const { backend } = await init();
+    const resume = resumePoint(info.heartbeatDetails);
+    const checkpointDir = join(checkpointRoot, safeSegment(request.sweepId), safeSegment(request.trialId));
+    mkdirSync(checkpointDir, { recursive: true });
+
+    const stream = emitter.openTrial(request.sweepId, request.trialId);
+    const flush = async () => {
+      try {
+        await stream.flush(flushTimeoutMs);
+      } catch (err) {
+        // The emitter keeps unacked frames and resends them after reconnecting; the trial's result stands.
+        say(`metrics not yet acknowledged by the gateway: ${(err as Error).message}`);
+      }
+    };
+    const attempt = info.attempt;
+    stream.event('running', { attempt, backend, resumedFromStep: resume?.step ?? 0, taskQueue: info.taskQueue });
+    if (resume) say(`attempt ${attempt}: resuming from step ${resume.step}`);
+
+    const ctx: TrialContext = {
+      request,
+      resume,
+      emit: (step, name, value) => stream.point(step, name, value),
+      progress: (p) => context.heartbeat(p),
+      signal: context.cancellationSignal,
+      checkpointDir,
+      log: say,
+    };
+
+    let result: TrialResult;
+    try {
+      result = await plugin.run(ctx);
+    } catch (err) {
+      if (context.cancellationSignal.aborted || err instanceof CancelledFailure) {
+        stream.event('stopped', { attempt, reason: 'cancelled' });
+        await flush();
+        throw err instanceof CancelledFailure ? err : new CancelledFailure('trial cancelled');
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      const isInvalid = err instanceof Error && err.name === INVALID;
+      stream.event('failed', { attempt, error: message, final: isInvalid });
+      await flush();
+      if (isInvalid) throw invalid(message);
+      throw err;
+    }
+    if (context.cancellationSignal.aborted) {
+      // The plugin stopped early because we asked it to: report a cancellation, not a result.
+      stream.event('stopped', { attempt, reason: 'cancelled', steps: result.steps });
+      await flush();
+      throw new CancelledFailure('trial cancelled');
+    }
+    const final: TrialResult = { ...result, backend: result.backend || backend };
+    stream.event(final.status, {
+      attempt,
+      backend: final.backend,
+      params: final.params,
+      data: final.data,
+      flops: final.flops,
+      steps: final.steps,
+      resumedFromStep: final.resumedFromStep,
+      final: final.final,
+      wallSeconds: final.wallSeconds,
+      ...(final.reason ? { reason: final.reason } : {}),
+    });
+    await flush();
+    return final;
+  }
+
+  return { runTrial };
+}

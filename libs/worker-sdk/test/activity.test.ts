@@ -1,0 +1,154 @@
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { TrialRequest, TrialResult } from '@slab/spec';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createTrialActivities, type MetricEmitterLike } from '../src/activity';
+import { InvalidTrialError, type TrainerPlugin } from '../src/plugin';
+
+const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+const mockEnv = (info?: ConstructorParameters<typeof MockActivityEnvironment>[0]) => new MockActivityEnvironment(info, { logger: quiet });
+const root = mkdtempSync(join(tmpdir(), 'slab-activity-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Records what the activity streams, like the gateway would see it. */
+function recordingEmitter() {
+  const points: { trialId: string; step: number; name: string; value: number }[] = [];
+  const events: { trialId: string; status: string; info?: Record<string, unknown> }[] = [];
+  let flushes = 0;
+  const emitter: MetricEmitterLike = {
+    openTrial: (_sweepId, trialId) => ({
+      point: (step, name, value) => points.push({ trialId, step, name, value }),
+      event: (status, info) => events.push({ trialId, status, info }),
+      flush: async () => {
+        flushes += 1;
+      },
+    }),
+  };
+  return { emitter, points, events, flushes: () => flushes };
+}
+
+/** A tiny trainer: `steps` steps of loss 1/(step+1), checkpoint each step; diverges when lr > 1. */
+function countingPlugin(steps: number, started: number[] = []): TrainerPlugin {
+  return {
+    name: 'counting',
+    init: async () => ({ backend: 'test-cpu' }),
+    validate(request) {
+      if ((request.config.width ?? 1) <= 0) throw new InvalidTrialError(`config.width: expected a positive integer, got ${request.config.width}`);
+    },
+    async run(ctx) {
+      const from = ctx.resume ? ctx.resume.step + 1 : 0;
+      started.push(from);
+      let step = from;
+      for (; step < steps; step++) {
+        if (ctx.signal.aborted) break;
+        if ((ctx.request.config.learningRate ?? 0) > 1 && step === 3) {
+          return result(ctx.request, 'diverged', from, step, 'loss became NaN at step 3');
+        }
+        ctx.emit(step, 'train_loss', 1 / (step + 1));
+        ctx.progress({ step, checkpointUri: join(ctx.checkpointDir, `ckpt-${step}`) });
+        await new Promise((r) => setImmediate(r));
+      }
+      return result(ctx.request, ctx.signal.aborted ? 'stopped' : 'completed', from, step);
+    },
+  };
+}
+
+function result(request: TrialRequest, status: TrialResult['status'], from: number, steps: number, reason?: string): TrialResult {
+  return {
+    trialId: request.trialId, status, params: 100, data: steps * 10, flops: 6 * 100 * steps * 10,
+    final: { eval_loss: status === 'diverged' ? null : 1 / steps }, resumedFromStep: from, steps, backend: '', wallSeconds: 0.01,
+    ...(reason ? { reason } : {}),
+  };
+}
+
+const request = (overrides: Partial<TrialRequest['config']> = {}): TrialRequest => ({
+  sweepId: 's1', trialId: 's1-t0000', task: { dataset: 'synthetic', model: 'mlp', plugin: 'counting' },
+  config: { width: 8, data: 100, ...overrides }, logEvery: 1, evalEvery: 5, checkpointEvery: 1,
+});
+
+describe('runTrial activity', () => {
+  it('runs a fresh trial: streams points, heartbeats progress, emits running → completed, flushes', async () => {
+    const rec = recordingEmitter();
+    const { runTrial } = createTrialActivities({ plugin: countingPlugin(10), emitter: rec.emitter, checkpointRoot: root, log: () => {} });
+    const env = mockEnv();
+    const beats: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => beats.push(d));
+    const r = (await env.run(runTrial, request())) as TrialResult;
+    expect(r.status).toBe('completed');
+    expect(r.backend).toBe('test-cpu');
+    expect(r.resumedFromStep).toBe(0);
+    expect(rec.points.map((p) => p.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(beats).toHaveLength(10);
+    expect(beats[9]).toMatchObject({ step: 9 });
+    expect(rec.events.map((e) => e.status)).toEqual(['running', 'completed']);
+    expect(rec.events[1].info).toMatchObject({ backend: 'test-cpu', steps: 10 });
+    expect(rec.flushes()).toBe(1);
+    expect(existsSync(join(root, 's1', 's1-t0000'))).toBe(true);
+  });
+
+  it('resumes a retried attempt from the last heartbeat details', async () => {
+    const rec = recordingEmitter();
+    const started: number[] = [];
+    const { runTrial } = createTrialActivities({ plugin: countingPlugin(10, started), emitter: rec.emitter, checkpointRoot: root, log: () => {} });
+    const env = mockEnv({ attempt: 2, heartbeatDetails: { step: 6, checkpointUri: '/ckpt/6' } });
+    const r = (await env.run(runTrial, request())) as TrialResult;
+    expect(started).toEqual([7]);
+    expect(r.resumedFromStep).toBe(7);
+    expect(rec.points.map((p) => p.step)).toEqual([7, 8, 9]);
+    expect(rec.events[0]).toMatchObject({ status: 'running', info: { attempt: 2, resumedFromStep: 6 } });
+  });
+
+  it('turns cancellation into an aborted ctx.signal, a stopped event and a CancelledFailure', async () => {
+    const rec = recordingEmitter();
+    const { runTrial } = createTrialActivities({ plugin: countingPlugin(1000), emitter: rec.emitter, checkpointRoot: root, log: () => {} });
+    const env = mockEnv();
+    let beats = 0;
+    env.on('heartbeat', () => {
+      if (++beats === 3) env.cancel();
+    });
+    await expect(env.run(runTrial, request())).rejects.toBeInstanceOf(CancelledFailure);
+    expect(rec.points.length).toBeLessThan(10);
+    expect(rec.events.map((e) => e.status)).toEqual(['running', 'stopped']);
+    expect(rec.flushes()).toBe(1);
+  });
+
+  it('reports divergence as a result, not an error', async () => {
+    const rec = recordingEmitter();
+    const { runTrial } = createTrialActivities({ plugin: countingPlugin(10), emitter: rec.emitter, checkpointRoot: root, log: () => {} });
+    const r = (await mockEnv().run(runTrial, request({ learningRate: 5 }))) as TrialResult;
+    expect(r.status).toBe('diverged');
+    expect(r.final.eval_loss).toBeNull();
+    expect(rec.events.map((e) => e.status)).toEqual(['running', 'diverged']);
+  });
+
+  it('fails invalid input non-retryably with the plugin message, before any event', async () => {
+    const rec = recordingEmitter();
+    const { runTrial } = createTrialActivities({ plugin: countingPlugin(10), emitter: rec.emitter, checkpointRoot: root, log: () => {} });
+    const err = await mockEnv().run(runTrial, request({ width: -3 })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect((err as ApplicationFailure).nonRetryable).toBe(true);
+    expect((err as ApplicationFailure).type).toBe('InvalidTrialError');
+    expect((err as Error).message).toBe('config.width: expected a positive integer, got -3');
+    expect(rec.events).toEqual([]);
+  });
+
+  it('names the field when the request itself is malformed', async () => {
+    const rec = recordingEmitter();
+    const { runTrial } = createTrialActivities({ plugin: countingPlugin(10), emitter: rec.emitter, checkpointRoot: root, log: () => {} });
+    const bad = { ...request(), trialId: '' };
+    await expect(mockEnv().run(runTrial, bad)).rejects.toThrow('request.trialId: expected a non-empty string, got ""');
+  });
+
+  it('rethrows a plugin crash as retryable after a failed event', async () => {
+    const rec = recordingEmitter();
+    const plugin: TrainerPlugin = { name: 'crashy', run: async () => { throw new Error('out of memory'); } };
+    const { runTrial } = createTrialActivities({ plugin, emitter: rec.emitter, checkpointRoot: root, log: () => {} });
+    const err = await mockEnv().run(runTrial, request()).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('out of memory');
+    expect(err).not.toBeInstanceOf(ApplicationFailure);
+    expect(rec.events.map((e) => e.status)).toEqual(['running', 'failed']);
+  });
+});
