@@ -1,1 +1,5 @@
 export * from './types';
+export { parseSpec } from './parse';
+export { validateSpec, DEFAULTS, DIMENSION_NAMES, PLANNER_KINDS, TRIAL_QUANTITIES, type SpecResult } from './validate';
+export { formatIssues, formatPath } from './issues';
+export { enumerateGrid, trialId } from './grid';

@@ -126,6 +126,9 @@ export interface SpecIssue {
   path: string;
   /** What was expected and what was found. */
   message: string;
+  /** 1-based position in the YAML text, when the spec came from `parseSpec` and the node is known. */
+  line?: number;
+  col?: number;
 }
 
 /** What the workflow sends to the runTrial activity (plain JSON). */

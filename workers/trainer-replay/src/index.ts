@@ -1,1 +1,3 @@
-export {};
+export { createReplayPlugin, type ReplayOptions } from './plugin';
+export { parseRunTable, loadRunTable, matchRun, dropHighest, resolveTable, type ReplayRun } from './table';
+export { lossAt, SYNTH_GAMMA } from './curve';

@@ -1,0 +1,236 @@
+/**
+ * Adaptive: buy the points that most reduce the variance of the sweep's target quantity per FLOP.
+ *
+ * The fit's bootstrap ensemble stands in for the posterior over law parameters. The target t is the
+ * log-loss at spec.target (or the compute-optimal exponent β/(α+β) for a frontier target); g_x is
+ * a candidate's predicted log-loss. Observing x with noise σ² (the fit's rmsle) shrinks Var(t) by
+ * K(t,x)² / (K(x,x) + σ²) (linear-Gaussian update), where K is the ensemble covariance *localised*
+ * to ℓ = 0.5 decade of the law's inputs (Schur taper, as in ensemble Kalman filters): the law is
+ * only approximately right, so a run many decades from the target says little about it, however
+ * cheaply it pins the parameters. (Without the taper, per-FLOP scoring buys only the tiniest runs,
+ * whose misfit then biases the extrapolation: measured in bench/planner.) Points are picked
+ * greedily by gain per estimated FLOP; after each pick K is conditioned on it, so near-duplicates
+ * lose their value and the batch stays diverse.
+ * Before a usable fit exists, the planner seeds with cheap space-filling points (maximin).
+ */
+import { fill, finitePool, fmt } from '../pool';
+import { createRng, mixSeed } from '../rng';
+import { sobolPoints } from '../sobol';
+import { configFromUnit, configKey, lawInputs, lawVariables, spaceDims, toCandidate } from '../space';
+import { lawPredictor, readFit, type FitView } from '../forms';
+import type { Candidate, PlannerOutput, Strategy, StrategyContext } from '../types';
+
+const ADAPTIVE_SALT = 0x41444150;
+/** Candidates drawn from a continuous space. */
+const CONTINUOUS_CANDIDATES = 256;
+/** Stop when the best candidate would shrink the target variance by less than this fraction. */
+const MIN_RELATIVE_GAIN = 1e-3;
+/** Log-loss noise floor when the fit reports no residual scale. */
+const DEFAULT_SIGMA = 0.02;
+/** Localisation length ℓ in decades of the law's inputs (see `localize`). */
+export const LOCALIZATION_DECADES = 0.5;
+
+function candidates(ctx: StrategyContext): Candidate[] {
+  const pool = finitePool(ctx.input, ctx.hooks);
+  if (pool) return pool;
+  const { spec, planned } = ctx.input;
+  const seen = new Set(planned.map(configKey));
+  const out: Candidate[] = [];
+  // A fixed seeded Sobol design over the space: the same candidates every batch.
+  for (const u of sobolPoints(spaceDims(spec).length, 1, CONTINUOUS_CANDIDATES, mixSeed(spec.planner.seed, ADAPTIVE_SALT))) {
+    const c = configFromUnit(spec, u);
+    const k = configKey(c);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(toCandidate(spec, c, ctx.hooks));
+  }
+  return out;
+}
+
+const dist2 = (a: number[], b: number[]) => a.reduce((s, x, j) => s + (x - b[j]) ** 2, 0);
+
+/** Seed phase: cheap half of the candidates, spread out by maximin distance in the (log-)unit cube. */
+function seed(ctx: StrategyContext, pool: Candidate[], why: string): PlannerOutput {
+  const { spec, planned, batchIndex } = ctx.input;
+  const costs = pool.map((c) => c.estFlops).sort((a, b) => a - b);
+  const cheapCap = costs[Math.floor((costs.length - 1) / 2)] ?? Infinity;
+  const free = pool.filter((c) => c.estFlops <= Math.min(cheapCap, ctx.flopsLeft));
+  const placed = planned.map((c) => toCandidate(spec, c, ctx.hooks).unit);
+  const ordered: Candidate[] = [];
+  const rng = createRng(mixSeed(spec.planner.seed, batchIndex, ADAPTIVE_SALT));
+  while (free.length > 0 && ordered.length < ctx.slots) {
+    let best = 0;
+    if (placed.length === 0) {
+      const u = spaceDims(spec).map(() => rng());
+      free.forEach((c, i) => dist2(c.unit, u) < dist2(free[best].unit, u) && (best = i));
+    } else {
+      let bestD = -1;
+      free.forEach((c, i) => {
+        const d = Math.min(...placed.map((p) => dist2(c.unit, p)));
+        if (d > bestD) [best, bestD] = [i, d];
+      });
+    }
+    const [c] = free.splice(best, 1);
+    ordered.push(c);
+    placed.push(c.unit);
+  }
+  const { points } = fill(ordered, ctx, () => `space-filling seed point (${why})`);
+  if (points.length > 0) return { points };
+  return { points, stop: `FLOP budget exhausted before a law could be fitted (${why})` };
+}
+
+/** The scalar the sweep wants to know, as a function of law parameters. */
+function targetFn(
+  ctx: StrategyContext,
+  fit: FitView,
+  pool: Candidate[],
+): { fn: (p: Record<string, number>) => number; label: string; log: boolean; at?: Record<string, number> } {
+  const { spec } = ctx.input;
+  const predict = lawPredictor(fit.law)!;
+  const t = spec.target;
+  if (t?.kind === 'frontier' && fit.law === 'chinchilla')
+    return { fn: (p) => p.beta / (p.alpha + p.beta), label: 'compute-optimal exponent a = β/(α+β)', log: false };
+  if (t?.kind === 'loss') return { fn: (p) => Math.log(predict(p, t.at)), label: `loss at ${JSON.stringify(t.at)}`, log: true, at: t.at };
+  // No usable target: the largest point of the space (where extrapolation is asked of a law).
+  const vars = lawVariables(spec);
+  const at: Record<string, number> = {};
+  for (const c of pool) for (const [k, v] of Object.entries(lawInputs(spec, c.config, ctx.hooks, vars))) at[k] = Math.max(at[k] ?? 0, v);
+  return { fn: (p) => Math.log(predict(p, at)), label: `loss at the largest point ${JSON.stringify(at)}`, log: true, at };
+}
+
+function mean(xs: Float64Array): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}
+function cov(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s / (a.length - 1);
+}
+function quantile(sorted: number[], q: number): number {
+  const i = (sorted.length - 1) * q;
+  const lo = Math.floor(i);
+  return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (i - lo);
+}
+
+/** Squared distance in decades between two law-input points (over the variables both have). */
+function decades2(a: Record<string, number>, b: Record<string, number>): number {
+  let d2 = 0;
+  for (const k of Object.keys(a)) if (a[k] > 0 && b[k] > 0) d2 += Math.log10(a[k] / b[k]) ** 2;
+  return d2;
+}
+
+/**
+ * Covariance localisation (Schur product with a Gaussian taper, as in ensemble Kalman filters):
+ * K(i,j) *= exp(−d²/2ℓ²) for d the distance in decades. A missing location (a frontier target)
+ * is not tapered.
+ */
+function localize(K: Float64Array, M: number, locs: (Record<string, number> | undefined)[], length: number): void {
+  const l2 = 2 * length ** 2;
+  for (let i = 0; i < M; i++) {
+    const a = locs[i];
+    if (!a) continue;
+    for (let j = i + 1; j < M; j++) {
+      const b = locs[j];
+      if (!b) continue;
+      const f = Math.exp(-decades2(a, b) / l2);
+      K[i * M + j] *= f;
+      K[j * M + i] *= f;
+    }
+  }
+}
+
+/** Conditions K on observing index x with noise σ² (rank-one Gaussian update). */
+function condition(K: Float64Array, M: number, x: number, sigma2: number): void {
+  const kx = K.slice(x * M, x * M + M);
+  const s = kx[x] + sigma2;
+  for (let i = 0; i < M; i++) for (let j = 0; j < M; j++) K[i * M + j] -= (kx[i] * kx[j]) / s;
+}
+
+export const adaptiveStrategy: Strategy = {
+  kind: 'adaptive',
+  choose(ctx) {
+    const { spec } = ctx.input;
+    const pool = candidates(ctx);
+    if (pool.length === 0) return { points: [], stop: 'no unplanned candidate left in the space' };
+    const fit = readFit(ctx.input.fit);
+    if (typeof fit === 'string') return seed(ctx, pool, fit);
+
+    const predict = lawPredictor(fit.law)!;
+    const vars = lawVariables(spec);
+    const target = targetFn(ctx, fit, pool);
+    // Ensemble members that give finite values everywhere we look.
+    const xs = pool.map((c) => lawInputs(spec, c.config, ctx.hooks, vars));
+    const members = fit.samples.filter((p) => Number.isFinite(target.fn(p)) && xs.every((x) => predict(p, x) > 0));
+    if (members.length < 10) return seed(ctx, pool, `only ${members.length} usable bootstrap samples`);
+    const B = members.length;
+
+    // Deviation rows: index 0 is the target, 1..P the candidates' log-loss predictions.
+    const rows: Float64Array[] = [Float64Array.from(members, target.fn)];
+    for (const x of xs) rows.push(Float64Array.from(members, (p) => Math.log(predict(p, x))));
+    const targetValues = [...rows[0]].sort((a, b) => a - b);
+    for (const r of rows) {
+      const m = mean(r);
+      for (let b = 0; b < B; b++) r[b] -= m;
+    }
+
+    // Tolerance rule: the target's 95% bootstrap interval, relative to its median.
+    const tol = spec.planner.tolerance;
+    const med = quantile(targetValues, 0.5);
+    const [lo, hi] = [quantile(targetValues, 0.025), quantile(targetValues, 0.975)];
+    const rel = target.log ? (Math.exp(hi - lo) - 1) / 2 : (hi - lo) / 2 / Math.abs(med);
+    if (tol !== undefined && rel < tol)
+      return { points: [], stop: `target interval ±${(rel * 100).toFixed(2)}% (${target.label}) is within the tolerance ±${(tol * 100).toFixed(2)}%` };
+
+    // Joint covariance K over [target, candidates] from the ensemble, localised in decades.
+    const sigma2 = Math.max(fit.rmsle ?? DEFAULT_SIGMA, 1e-3) ** 2;
+    const M = pool.length + 1;
+    const K = new Float64Array(M * M);
+    for (let i = 0; i < M; i++) for (let j = i; j < M; j++) K[i * M + j] = K[j * M + i] = cov(rows[i], rows[j]);
+    localize(K, M, [target.at, ...xs], LOCALIZATION_DECADES);
+
+    const var0 = K[0];
+    const chosen: Candidate[] = [];
+    const gains: number[] = [];
+    const taken = new Set<number>();
+    let left = ctx.flopsLeft;
+    let varT = var0;
+    while (chosen.length < ctx.slots) {
+      let best = -1;
+      let bestScore = 0;
+      let bestGain = 0;
+      for (let i = 0; i < pool.length; i++) {
+        if (taken.has(i) || pool[i].estFlops > left) continue;
+        const x = i + 1;
+        const gain = K[x] ** 2 / (K[x * M + x] + sigma2);
+        const score = gain / pool[i].estFlops;
+        if (score > bestScore) [best, bestScore, bestGain] = [i, score, gain];
+      }
+      if (best < 0 || bestGain < MIN_RELATIVE_GAIN * var0) break;
+      condition(K, M, best + 1, sigma2);
+      taken.add(best);
+      chosen.push(pool[best]);
+      gains.push(bestGain / varT);
+      varT = K[0];
+      left -= pool[best].estFlops;
+    }
+    if (chosen.length === 0) {
+      const affordable = pool.some((c) => c.estFlops <= ctx.flopsLeft);
+      return {
+        points: [],
+        stop: affordable
+          ? `no candidate reduces the variance of the ${target.label} by ${MIN_RELATIVE_GAIN * 100}% or more (interval ±${(rel * 100).toFixed(2)}%)`
+          : `FLOP budget exhausted: ${fmt(ctx.flopsLeft)} FLOPs left, every remaining candidate costs more`,
+      };
+    }
+    const sd = (v: number) => (target.log ? `±${((Math.exp(Math.sqrt(v)) - 1) * 100).toFixed(2)}%` : `±${fmt(Math.sqrt(v))}`);
+    return {
+      points: chosen.map((c, i) => ({
+        config: c.config,
+        estFlops: c.estFlops,
+        reason: `adaptive: cuts the variance of the ${target.label} by ${(gains[i] * 100).toFixed(1)}% for ${fmt(c.estFlops)} FLOPs (sd ${sd(var0)} → ${sd(varT)} after this batch)`,
+      })),
+    };
+  },
+};
