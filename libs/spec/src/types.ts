@@ -105,6 +105,8 @@ export interface SweepSpec {
     checkpointEvery: number;
     /** Per-attempt limit in seconds. */
     timeoutSeconds: number;
+    /** A trial whose worker has not heartbeated for this long is retried elsewhere (dead node). */
+    heartbeatSeconds: number;
     maxAttempts: number;
   };
 }

@@ -46,7 +46,7 @@ export const DEFAULTS = {
   resourceClass: 'cpu',
   planner: { kind: 'grid' as PlannerKind, seed: 0 },
   law: { name: 'power-law-plus-constant', metric: 'eval_loss', bootstrap: 200 },
-  trial: { logEvery: 10, evalEvery: 100, checkpointEvery: 50, timeoutSeconds: 1800, maxAttempts: 3 },
+  trial: { logEvery: 10, evalEvery: 100, checkpointEvery: 50, timeoutSeconds: 1800, heartbeatSeconds: 30, maxAttempts: 3 },
 } as const;
 
 interface ValueRule {
@@ -313,9 +313,10 @@ function readTrial(c: Checker, root: Obj): SweepSpec['trial'] | undefined {
   const evalEvery = c.value<number>(raw, 'evalEvery', p, POS_INT, d.evalEvery);
   const checkpointEvery = c.value<number>(raw, 'checkpointEvery', p, POS_INT, d.checkpointEvery);
   const timeoutSeconds = c.value<number>(raw, 'timeoutSeconds', p, POS_NUM, d.timeoutSeconds);
+  const heartbeatSeconds = c.value<number>(raw, 'heartbeatSeconds', p, POS_NUM, d.heartbeatSeconds);
   const maxAttempts = c.value<number>(raw, 'maxAttempts', p, POS_INT, d.maxAttempts);
-  if ([logEvery, evalEvery, checkpointEvery, timeoutSeconds, maxAttempts].some((v) => v === undefined)) return undefined;
-  return { logEvery: logEvery!, evalEvery: evalEvery!, checkpointEvery: checkpointEvery!, timeoutSeconds: timeoutSeconds!, maxAttempts: maxAttempts! };
+  if ([logEvery, evalEvery, checkpointEvery, timeoutSeconds, heartbeatSeconds, maxAttempts].some((v) => v === undefined)) return undefined;
+  return { logEvery: logEvery!, evalEvery: evalEvery!, checkpointEvery: checkpointEvery!, timeoutSeconds: timeoutSeconds!, heartbeatSeconds: heartbeatSeconds!, maxAttempts: maxAttempts! };
 }
 
 const TOP_KEYS = [

@@ -50,7 +50,7 @@ describe('defaults', () => {
     expect(spec.resourceClass).toBe('cpu');
     expect(spec.planner).toEqual({ kind: 'grid', batchSize: 1, seed: 0 });
     expect(spec.law).toEqual({ name: 'power-law-plus-constant', metric: 'eval_loss', bootstrap: 200 });
-    expect(spec.trial).toEqual({ logEvery: 10, evalEvery: 100, checkpointEvery: 50, timeoutSeconds: 1800, maxAttempts: 3 });
+    expect(spec.trial).toEqual({ logEvery: 10, evalEvery: 100, checkpointEvery: 50, timeoutSeconds: 1800, heartbeatSeconds: 30, maxAttempts: 3 });
     expect(spec.budget).toEqual({});
   });
   it('batchSize defaults to parallelism', () => {

@@ -1,0 +1,121 @@
+/** Commands that talk to a running gateway: submit, ls, status, watch, pause/resume/cancel, export. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { GatewayClient, GatewayError } from '@slab/api';
+import { formatIssues, parseSpec } from '@slab/spec';
+import { clientTarget } from '../config';
+import { configLabel, sci, table } from '../format';
+import { watchSweep } from '../watch';
+
+export function gatewayClient(opts: { gateway?: string }): GatewayClient {
+  const { gatewayUrl, token } = clientTarget(opts);
+  return new GatewayClient(gatewayUrl, token);
+}
+
+/** Parse locally first so mistakes are shown without a round trip and nothing is stored. */
+export function readSpecOrExit(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CliError(`cannot read spec ${path}: ${(e as Error).message}`);
+  }
+  const parsed = parseSpec(text);
+  if (!parsed.ok) throw new CliError(`${path}: ${parsed.issues.length} problem(s)\n${formatIssues(parsed.issues)}`);
+  return text;
+}
+
+export class CliError extends Error {}
+
+export async function submitAndMaybeWatch(client: GatewayClient, specText: string, watch: boolean): Promise<string> {
+  const { id, name } = await client.createSweep(specText);
+  console.log(`submitted sweep ${id} (${name})`);
+  if (watch) {
+    const status = await watchSweep(client, id);
+    printFinal(status.phase, status.lastFit?.formula, status.stopReason);
+  }
+  return id;
+}
+
+export function printFinal(phase: string, formula?: string, stopReason?: string): void {
+  console.log(`sweep ${phase}${stopReason ? ` (${stopReason})` : ''}`);
+  if (formula) console.log(`fitted law: ${formula}`);
+}
+
+export function registerClientCommands(program: Command): void {
+  const withGateway = (c: Command) => c.option('--gateway <url>', 'gateway URL (default: from `slab up`, SLAB_GATEWAY, or http://127.0.0.1:7300)');
+
+  withGateway(program.command('submit').argument('<spec>', 'sweep spec YAML').option('-w, --watch', 'show live progress until the sweep ends').description('validate a sweep spec and start it'))
+    .action(async (spec: string, opts: { watch?: boolean; gateway?: string }) => {
+      await submitAndMaybeWatch(gatewayClient(opts), readSpecOrExit(spec), Boolean(opts.watch));
+    });
+
+  withGateway(program.command('validate').argument('<spec>', 'sweep spec YAML').description('check a spec without submitting it'))
+    .action((spec: string) => {
+      readSpecOrExit(spec);
+      console.log(`${spec}: ok`);
+    });
+
+  withGateway(program.command('ls').option('--json', 'machine-readable output').description('list sweeps'))
+    .action(async (opts: { gateway?: string; json?: boolean }) => {
+      const sweeps = await gatewayClient(opts).listSweeps();
+      if (opts.json) return console.log(JSON.stringify(sweeps, null, 2));
+      if (!sweeps.length) return console.log('no sweeps yet: `slab submit spec.yaml`');
+      console.log(table(['id', 'name', 'status', 'trials', 'FLOPs', 'created'], sweeps.map((s) => [s.id, s.name, s.status, formatCounts(s.counts), sci(s.flopsSpent), s.createdAt])));
+    });
+
+  withGateway(program.command('status').argument('<id>', 'sweep id').option('--json', 'machine-readable output').description('show a sweep: phase, trials, latest fit'))
+    .action(async (id: string, opts: { gateway?: string; json?: boolean }) => {
+      const client = gatewayClient(opts);
+      const [detail, trials] = await Promise.all([client.getSweep(id), client.trials(id)]);
+      if (opts.json) return console.log(JSON.stringify({ ...detail, trials }, null, 2));
+      const { status } = detail;
+      console.log(`${id} ${detail.sweep.name}: ${status.phase}${status.stopReason ? ` (${status.stopReason})` : ''}, batch ${status.batch}`);
+      console.log(`FLOPs spent ${sci(status.flopsSpent)}${status.budget.flops ? ` of ${sci(status.budget.flops)}` : ''}`);
+      console.log(table(['trial', 'status', 'config', 'N', 'D', 'eval_loss', 'backend'], trials.map((t) => [t.id.slice(id.length + 1), t.status, configLabel(t.config ?? {}), sci(t.params), sci(t.data), sci(t.final?.eval_loss ?? null, 4), t.backend ?? ''])));
+      const fit = detail.fit?.summary ?? status.lastFit;
+      if (fit) {
+        console.log(`\nfit (${fit.nPoints} points${fit.converged ? '' : ', NOT converged'}): ${fit.formula ?? fit.skipped}`);
+        if (fit.target) console.log(`target ${fit.target.label}: ${sci(fit.target.value, 4)} [${sci(fit.target.lo, 4)}, ${sci(fit.target.hi, 4)}]`);
+        if (fit.holdoutError !== undefined) console.log(`held-out error: ${(fit.holdoutError * 100).toFixed(2)}%`);
+      }
+    });
+
+  withGateway(program.command('watch').argument('<id>', 'sweep id').description('live progress of a sweep until it ends'))
+    .action(async (id: string, opts: { gateway?: string }) => {
+      const status = await watchSweep(gatewayClient(opts), id);
+      printFinal(status.phase, status.lastFit?.formula, status.stopReason);
+    });
+
+  for (const verb of ['pause', 'resume', 'cancel'] as const) {
+    withGateway(program.command(verb).argument('<id>', 'sweep id').description(`${verb} a sweep`))
+      .action(async (id: string, opts: { gateway?: string }) => {
+        await gatewayClient(opts).control(id, verb);
+        console.log(`${verb} sent to ${id}`);
+      });
+  }
+
+  withGateway(program.command('export').argument('<id>', 'sweep id').option('-f, --format <format>', 'csv or json', 'csv').option('-o, --out <file>', 'write to a file instead of stdout').description('export one row per trial'))
+    .action(async (id: string, opts: { gateway?: string; format: string; out?: string }) => {
+      if (opts.format !== 'csv' && opts.format !== 'json') throw new CliError(`--format: expected csv or json, got "${opts.format}"`);
+      const text = await gatewayClient(opts).exportSweep(id, opts.format);
+      if (opts.out) writeFileSync(opts.out, text);
+      else process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    });
+}
+
+function formatCounts(c: Record<string, number> | undefined): string {
+  if (!c) return '';
+  return Object.entries(c).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+}
+
+export function explainError(err: unknown): string {
+  if (err instanceof GatewayError) {
+    const issues = (err as GatewayError & { issues?: { path: string; message: string }[] }).issues;
+    return issues?.length ? `${err.message}\n${formatIssues(issues)}` : err.message;
+  }
+  if (err instanceof Error && /ECONNREFUSED|fetch failed/.test(`${err.message} ${String((err as { cause?: unknown }).cause)}`)) {
+    return `cannot reach the gateway (${clientTarget().gatewayUrl}): start the stack with \`slab up\` or set --gateway`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,109 @@
+/** `slab up` (the whole stack on this machine), `slab run` (up + submit + watch) and `slab worker`. */
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { GatewayClient } from '@slab/api';
+import { runTrainerWorker } from '@slab/orchestration-node';
+import { clientTarget, stateDir, temporalAddress } from '../config';
+import { loadPlugins, pluginNames } from '../plugins';
+import { parseWorkerSpecs, startStack } from '../stack';
+import { printFinal, readSpecOrExit } from './client';
+import { watchSweep } from '../watch';
+import { sci } from '../format';
+
+const DEFAULT_WORKERS = 'cpu:tfjs+replay';
+
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+export function registerStackCommands(program: Command): void {
+  program
+    .command('up')
+    .description('start the Temporal dev server, gateway, console and local workers; Ctrl-C stops them all')
+    .option('--port <port>', 'gateway/console port', '7300')
+    .option('--temporal-port <port>', 'Temporal gRPC port (default: a free one)')
+    .option('--workers <list>', `local trainer workers as QUEUE:PLUGIN[+PLUGIN][*CONCURRENCY],... (plugins: ${pluginNames.join(', ')})`, DEFAULT_WORKERS)
+    .action(async (opts: { port: string; temporalPort?: string; workers: string }) => {
+      const stack = await startStack({ stateDir: stateDir(), gatewayPort: Number(opts.port), temporalPort: opts.temporalPort ? Number(opts.temporalPort) : undefined, workers: parseWorkerSpecs(opts.workers) });
+      console.log(`console:     ${stack.consoleUrl}/?token=${stack.token}`);
+      console.log(`temporal:    ${stack.temporalAddress}${stack.temporalUiUrl ? ` (UI ${stack.temporalUiUrl})` : ''}`);
+      console.log('submit with: slab submit examples/quickstart.yaml --watch   (Ctrl-C stops everything)');
+      await untilSignal();
+      console.log('stopping…');
+      await stack.stop();
+    });
+
+  program
+    .command('run')
+    .argument('<spec>', 'sweep spec YAML')
+    .description('start the embedded stack, run one sweep to the end with live progress, print the fitted law')
+    .option('--port <port>', 'gateway/console port', '7300')
+    .option('--workers <list>', 'local trainer workers (see `slab up`)', DEFAULT_WORKERS)
+    .option('--keep', 'keep the stack (and console) running after the sweep ends, until Ctrl-C')
+    .action(async (specPath: string, opts: { port: string; workers: string; keep?: boolean }) => {
+      const specText = readSpecOrExit(specPath);
+      const stack = await startStack({ stateDir: stateDir(), gatewayPort: Number(opts.port), workers: parseWorkerSpecs(opts.workers), log: (l) => process.env.SLAB_VERBOSE && console.error(l) });
+      let interrupted = false;
+      const onSignal = () => {
+        interrupted = true;
+      };
+      process.once('SIGINT', onSignal);
+      try {
+        const client = new GatewayClient(stack.gatewayUrl, stack.token);
+        const { id } = await client.createSweep(specText);
+        console.log(`sweep ${id} — console: ${stack.consoleUrl}/#/sweeps/${id}?token=${stack.token}`);
+        const abort = new AbortController();
+        process.once('SIGINT', () => abort.abort());
+        const status = await watchSweep(client, id, { signal: abort.signal });
+        printFinal(status.phase, status.lastFit?.formula, status.stopReason);
+        const fit = status.lastFit;
+        if (fit?.target) console.log(`prediction ${fit.target.label}: ${sci(fit.target.value, 4)} (95% interval ${sci(fit.target.lo, 4)} – ${sci(fit.target.hi, 4)})`);
+        console.log(`trials: ${status.trials.completed} completed, ${status.trials.diverged} diverged, ${status.trials.failed} failed; FLOPs ${sci(status.flopsSpent)}`);
+        console.log(`console: ${stack.consoleUrl}/#/sweeps/${id}`);
+        if (opts.keep && !interrupted) {
+          console.log('stack still running; Ctrl-C to stop');
+          await untilSignal();
+        }
+        if (status.phase !== 'completed') process.exitCode = 1;
+      } finally {
+        process.off('SIGINT', onSignal);
+        await stack.stop();
+      }
+    });
+
+  program
+    .command('worker')
+    .description('run a trainer worker: host plugins on a task queue (one per GPU node, or more on CPU)')
+    .requiredOption('-q, --queue <queue>', 'Temporal task queue (the resource class in specs), e.g. cpu, gpu-a100')
+    .option('-p, --plugin <names>', `comma-separated plugins to host (${pluginNames.join(', ')})`, 'tfjs')
+    .option('-c, --concurrency <n>', 'trials at once (default: 1, the right number for one CPU or one GPU)')
+    .option('--temporal <address>', 'Temporal frontend address (default: from `slab up` or TEMPORAL_ADDRESS)')
+    .option('--gateway <url>', 'gateway URL for metric streaming')
+    .option('--checkpoints <dir>', 'checkpoint directory', join(stateDir(), 'checkpoints'))
+    .action(async (opts: { queue: string; plugin: string; concurrency?: string; temporal?: string; gateway?: string; checkpoints: string }) => {
+      const plugin = await loadPlugins(opts.plugin.split(',').map((s) => s.trim()).filter(Boolean));
+      const info = await plugin.init?.();
+      const { gatewayUrl, token } = clientTarget(opts);
+      const concurrency = opts.concurrency ? Number(opts.concurrency) : 1;
+      if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency: expected a positive integer, got "${opts.concurrency}"`);
+      const abort = new AbortController();
+      process.once('SIGINT', () => abort.abort());
+      process.once('SIGTERM', () => abort.abort());
+      console.log(`worker ${hostname()}/${process.pid}: queue ${opts.queue}, plugins ${plugin.name}, backend ${info?.backend ?? 'n/a'}, concurrency ${concurrency}`);
+      await runTrainerWorker({
+        address: temporalAddress(opts),
+        queue: opts.queue,
+        plugin,
+        gatewayUrl: gatewayUrl.replace(/^http/, 'ws') + '/ws',
+        token,
+        concurrency,
+        checkpointRoot: opts.checkpoints,
+        workerId: `${hostname()}/${process.pid}`,
+        signal: abort.signal,
+      });
+    });
+}

@@ -1,0 +1,23 @@
+/** Small formatting helpers shared by the CLI's commands. */
+
+/** 1234567 → "1.23e6"; small integers stay as they are. */
+export function sci(value: number | null | undefined, digits = 3): string {
+  if (value === null || value === undefined) return '—';
+  if (!Number.isFinite(value)) return String(value);
+  if (value !== 0 && (Math.abs(value) >= 1e5 || Math.abs(value) < 1e-3)) return value.toExponential(digits - 1).replace('e+', 'e');
+  return Number.isInteger(value) ? String(value) : value.toPrecision(digits);
+}
+
+/** A plain aligned text table. */
+export function table(headers: string[], rows: (string | number)[][]): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  return [line(cells[0]), line(widths.map((w) => '─'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
+}
+
+export function configLabel(config: object): string {
+  return Object.entries(config)
+    .map(([k, v]) => `${k.replace('curation.', '')}=${typeof v === 'number' ? sci(v) : String(v)}`)
+    .join(' ');
+}

@@ -1,0 +1,117 @@
+/**
+ * The embedded stack behind `slab up` / `slab run`: the pinned Temporal dev server (its own SQLite
+ * file), the gateway (SQLite store, websocket ingest, console), the orchestrator worker in this
+ * process, and trainer workers as child processes (training is CPU-bound and must not stall the
+ * gateway's event loop; a separate process is also what a GPU node runs).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startDevServer } from '@slab/temporal-dev';
+import { startGateway } from '@slab/gateway';
+import { connectTemporal, createTemporalSweepControl, runOrchestratorWorker } from '@slab/orchestration-node';
+import { buildConsole } from '@slab/console';
+import { DEFAULT_GATEWAY_PORT, resolveToken, writeStackInfo, type StackInfo } from './config';
+
+export interface WorkerSpec {
+  queue: string;
+  plugins: string[];
+  concurrency?: number;
+}
+
+export interface StackOptions {
+  stateDir: string;
+  gatewayPort?: number;
+  temporalPort?: number;
+  workers: WorkerSpec[];
+  log?: (line: string) => void;
+}
+
+export interface Stack extends StackInfo {
+  consoleUrl: string;
+  stop(): Promise<void>;
+}
+
+const cliMain = fileURLToPath(new URL('./main.ts', import.meta.url));
+
+/** `cpu:tfjs+replay*1` → { queue: 'cpu', plugins: ['tfjs','replay'], concurrency: 1 }. */
+export function parseWorkerSpecs(text: string): WorkerSpec[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((item) => {
+      const m = /^([\w.-]+):([\w+-]+)(?:\*(\d+))?$/.exec(item);
+      if (!m) throw new Error(`--workers: expected QUEUE:PLUGIN[+PLUGIN][*CONCURRENCY] items separated by commas, got "${item}"`);
+      return { queue: m[1], plugins: m[2].split('+'), concurrency: m[3] ? Number(m[3]) : undefined };
+    });
+}
+
+/** Spawn `slab worker` as a child process that inherits nothing but our addresses. */
+export function spawnTrainerWorker(spec: WorkerSpec, info: StackInfo, stateDir: string, log: (l: string) => void): ChildProcess {
+  const args = ['--import', 'tsx', cliMain, 'worker', '--queue', spec.queue, '--plugin', spec.plugins.join(','), '--temporal', info.temporalAddress, '--gateway', info.gatewayUrl, '--checkpoints', join(stateDir, 'checkpoints')];
+  if (spec.concurrency) args.push('--concurrency', String(spec.concurrency));
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SLAB_TOKEN: info.token } });
+  const prefix = `[worker ${spec.queue}] `;
+  child.stdout?.on('data', (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((l) => log(prefix + l)));
+  child.stderr?.on('data', (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((l) => log(prefix + l)));
+  return child;
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const log = opts.log ?? ((l: string) => console.error(l));
+  mkdirSync(opts.stateDir, { recursive: true });
+  const token = resolveToken(opts.stateDir);
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e: unknown) => log(`stop: ${String(e)}`));
+    stops.length = 0;
+  };
+  try {
+    log('starting Temporal dev server…');
+    const temporal = await startDevServer({ stateDir: join(opts.stateDir, 'temporal'), port: opts.temporalPort, logFile: join(opts.stateDir, 'temporal.log') });
+    stops.push(() => temporal.stop());
+
+    const connection = await connectTemporal(temporal.address);
+    stops.push(() => connection.close());
+    const consoleDir = await buildConsole();
+    const gateway = await startGateway({
+      port: opts.gatewayPort ?? DEFAULT_GATEWAY_PORT,
+      dbPath: join(opts.stateDir, 'slab.sqlite'),
+      token,
+      control: createTemporalSweepControl(connection),
+      consoleDir,
+    });
+    stops.push(() => gateway.close());
+    const info: StackInfo = { gatewayUrl: gateway.url, temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, token, pid: process.pid };
+    log(`gateway and console on ${gateway.url}`);
+
+    const abort = new AbortController();
+    const orchestrator = runOrchestratorWorker({ address: temporal.address, gatewayUrl: gateway.url, token, signal: abort.signal });
+    stops.push(async () => {
+      abort.abort();
+      await orchestrator.catch(() => undefined);
+    });
+    orchestrator.catch((e: unknown) => log(`orchestrator worker stopped: ${String(e)}`));
+
+    for (const spec of opts.workers) {
+      const child = spawnTrainerWorker(spec, info, opts.stateDir, log);
+      stops.push(() => stopChild(child));
+    }
+    writeStackInfo(info, opts.stateDir);
+    return { ...info, consoleUrl: gateway.url, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
