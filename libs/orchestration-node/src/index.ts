@@ -1,1 +1,13 @@
-export {};
+export { connectTemporal, connectWorker, DEFAULT_TEMPORAL_ADDRESS } from './connect';
+export { createTemporalSweepControl, type TemporalSweepControl, type SweepControlOptions } from './control';
+export { createOrchestratorActivities, type GatewayLike, type OrchestratorDeps } from './activities';
+export { fitSweep, type SweepFit } from './fit';
+export { sweepWorkflowBundle, sweepWorkflowsPath } from './bundle';
+export {
+  createOrchestratorWorker,
+  runOrchestratorWorker,
+  createTrainerWorker,
+  runTrainerWorker,
+  type OrchestratorWorkerOptions,
+  type TrainerWorkerOptions,
+} from './workers';

@@ -40,6 +40,8 @@ export interface FitLawsInput {
   sweepId: string;
   spec: SweepSpec;
   results: TrialResult[];
+  /** Planned configs by trial index, for law variables that come from the config (e.g. `curation.keep`). */
+  planned?: TrialConfig[];
 }
 
 /** Compact summary kept in workflow state; the full fit report is stored by the gateway. */

@@ -106,11 +106,20 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
     stream.event('running', { attempt, backend, resumedFromStep: resume?.step ?? 0, taskQueue: info.taskQueue });
     if (resume) say(`attempt ${attempt}: resuming from step ${resume.step}`);
 
+    // Keep heartbeating the last progress between the plugin's own reports (long evals, data loading)
+    // so cancellation still arrives; a dead worker stops this timer too, so heartbeatTimeout still fires.
+    let lastProgress: TrialProgress | undefined = resume;
+    const keepAlive = setInterval(() => context.heartbeat(lastProgress), Math.max(500, (info.heartbeatTimeoutMs ?? 30_000) / 2));
+    keepAlive.unref();
+
     const ctx: TrialContext = {
       request,
       resume,
       emit: (step, name, value) => stream.point(step, name, value),
-      progress: (p) => context.heartbeat(p),
+      progress: (p) => {
+        lastProgress = p;
+        context.heartbeat(p);
+      },
       signal: context.cancellationSignal,
       checkpointDir,
       log: say,
@@ -120,6 +129,7 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
     try {
       result = await plugin.run(ctx);
     } catch (err) {
+      clearInterval(keepAlive);
       if (context.cancellationSignal.aborted || err instanceof CancelledFailure) {
         stream.event('stopped', { attempt, reason: 'cancelled' });
         await flush();
@@ -132,6 +142,7 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
       if (isInvalid) throw invalid(message);
       throw err;
     }
+    clearInterval(keepAlive);
     if (context.cancellationSignal.aborted) {
       // The plugin stopped early because we asked it to: report a cancellation, not a result.
       stream.event('stopped', { attempt, reason: 'cancelled', steps: result.steps });

@@ -152,3 +152,27 @@ describe('runTrial activity', () => {
     expect(rec.events.map((e) => e.status)).toEqual(['running', 'failed']);
   });
 });
+
+describe('runTrial keep-alive', () => {
+  it('re-sends the last progress while the plugin is busy between reports', async () => {
+    const rec = recordingEmitter();
+    let release!: () => void;
+    const plugin: TrainerPlugin = {
+      name: 'slow-eval',
+      async run(ctx) {
+        ctx.progress({ step: 4, checkpointUri: 'ckpt-4' });
+        await new Promise<void>((r) => (release = r)); // a long evaluation that reports nothing
+        return result(ctx.request, 'completed', 0, 5);
+      },
+    };
+    const { runTrial } = createTrialActivities({ plugin, emitter: rec.emitter, checkpointRoot: root, log: () => {} });
+    const env = mockEnv({ heartbeatTimeoutMs: 1000 });
+    const beats: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => {
+      beats.push(d);
+      if (beats.length === 3) release();
+    });
+    await env.run(runTrial, request());
+    expect(beats).toEqual([{ step: 4, checkpointUri: 'ckpt-4' }, { step: 4, checkpointUri: 'ckpt-4' }, { step: 4, checkpointUri: 'ckpt-4' }]);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * Orchestrator activities (planBatch, fitLaws, reportSweep), built by a factory so the gateway
+ * client is injected. Hosted by the orchestrator worker on ORCHESTRATOR_QUEUE.
+ */
+import { ApplicationFailure } from '@temporalio/activity';
+import { planNext, type PlannerHooks } from '@slab/planner';
+import type { FitLawsInput, OrchestratorActivities, PlanBatchInput, SweepReport } from '@slab/orchestration';
+import { fitSweep } from './fit';
+
+/** What reportSweep needs from @slab/api's GatewayClient. */
+export interface GatewayLike {
+  report(sweepId: string, report: SweepReport): Promise<void>;
+}
+
+export interface OrchestratorDeps {
+  gateway: GatewayLike;
+  /** Planner hooks (e.g. a plugin's width→params map). */
+  plannerHooks?: PlannerHooks;
+}
+
+/** Errors from pure planning/fitting code on the given input will repeat on retry: fail them for good. */
+function asInvalid(err: unknown, what: string): ApplicationFailure {
+  const message = err instanceof Error ? err.message : String(err);
+  return ApplicationFailure.nonRetryable(`${what}: ${message}`, 'InvalidConfig');
+}
+
+/** HTTP statuses that retrying cannot fix (bad report, auth); 408/429 and 5xx/0 are retried. */
+function permanentHttp(status: unknown): boolean {
+  return typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+export function createOrchestratorActivities(deps: OrchestratorDeps): OrchestratorActivities {
+  return {
+    async planBatch(input: PlanBatchInput) {
+      try {
+        const { sweepId: _sweepId, ...plannerInput } = input;
+        return planNext(plannerInput, deps.plannerHooks);
+      } catch (err) {
+        throw asInvalid(err, 'planBatch');
+      }
+    },
+    async fitLaws(input: FitLawsInput) {
+      try {
+        return fitSweep(input.spec, input.results, input.planned);
+      } catch (err) {
+        throw asInvalid(err, 'fitLaws');
+      }
+    },
+    async reportSweep(sweepId: string, report: SweepReport) {
+      try {
+        await deps.gateway.report(sweepId, report);
+      } catch (err) {
+        const status = (err as { status?: unknown }).status;
+        if (permanentHttp(status)) {
+          throw ApplicationFailure.nonRetryable(`reportSweep: gateway answered ${status}: ${(err as Error).message}`, 'GatewayRejected');
+        }
+        throw err;
+      }
+    },
+  };
+}

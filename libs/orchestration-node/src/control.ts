@@ -1,0 +1,77 @@
+/**
+ * SweepControl (the gateway's view of the orchestrator, from @slab/api) over Temporal: one sweep =
+ * one workflow `sweep-${sweepId}`. Signals and queries go to the latest run, so they follow
+ * continue-as-new.
+ */
+import { Client, Connection, WorkflowIdReusePolicy } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { ControlAction, SweepControl } from '@slab/api';
+import type { SweepSpec } from '@slab/spec';
+import {
+  ORCHESTRATOR_QUEUE,
+  cancelSignal,
+  pauseSignal,
+  resumeSignal,
+  statusQuery,
+  sweepWorkflowId,
+  type SweepStatus,
+  type SweepWorkflowInput,
+} from '@slab/orchestration';
+
+const WORKFLOW_TYPE = 'sweepWorkflow';
+
+export interface TemporalSweepControl extends SweepControl {
+  /** Starts with the full workflow input (test knobs such as historyLimit, heartbeatTimeoutMs). */
+  startWith(input: SweepWorkflowInput): Promise<{ workflowId: string }>;
+  /** Waits for the sweep (following continue-as-new) to finish and returns its final status. */
+  result(sweepId: string): Promise<SweepStatus>;
+}
+
+export interface SweepControlOptions {
+  namespace?: string;
+  /** Queue of the orchestrator worker hosting sweepWorkflow (default ORCHESTRATOR_QUEUE). */
+  taskQueue?: string;
+}
+
+export function createTemporalSweepControl(target: Client | Connection, opts: SweepControlOptions = {}): TemporalSweepControl {
+  const client = target instanceof Client ? target : new Client({ connection: target, namespace: opts.namespace ?? 'default' });
+  const taskQueue = opts.taskQueue ?? ORCHESTRATOR_QUEUE;
+  const handle = (sweepId: string) => client.workflow.getHandle(sweepWorkflowId(sweepId));
+
+  const startWith = async (input: SweepWorkflowInput) => {
+    const workflowId = sweepWorkflowId(input.sweepId);
+    await client.workflow.start(WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId,
+      args: [input],
+      // A sweep id names one sweep for good: never start a second workflow under it.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+    return { workflowId };
+  };
+
+  const signal = async (sweepId: string, name: ControlAction) => {
+    const h = handle(sweepId);
+    if (name === 'pause') await h.signal(pauseSignal);
+    else if (name === 'resume') await h.signal(resumeSignal);
+    else if (name === 'cancel') await h.signal(cancelSignal);
+    else throw new Error(`action: expected pause, resume or cancel, got ${JSON.stringify(name)}`);
+  };
+
+  return {
+    startWith,
+    async start(sweepId: string, spec: SweepSpec) {
+      await startWith({ sweepId, spec });
+    },
+    signal,
+    async status(sweepId: string) {
+      try {
+        return await handle(sweepId).query(statusQuery);
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    },
+    result: (sweepId) => handle(sweepId).result() as Promise<SweepStatus>,
+  };
+}

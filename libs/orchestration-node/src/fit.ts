@@ -1,0 +1,128 @@
+/**
+ * Fits the spec's law to a sweep's completed trials (the fitLaws activity's work). Pure apart from
+ * CPU: the same results give the same fit (the bootstrap is seeded from the planner seed).
+ */
+import { fitLaw, getLaw, percentileInterval, type FitReport } from '@slab/laws';
+import { lawVariables } from '@slab/planner';
+import type { SweepSpec, TrialConfig, TrialResult } from '@slab/spec';
+import type { FitSummary } from '@slab/orchestration';
+
+export interface SweepFit {
+  summary: FitSummary;
+  /** The full FitReport (stored by the gateway), or `{ skipped }`. */
+  report: unknown;
+}
+
+/** Bootstrap samples kept in workflow state for the planner; the gateway stores the full report. */
+const MAX_CARRIED_SAMPLES = 200;
+
+/** A trial quantity by name: params/data/flops from the result, else the trial's config value. */
+function quantity(r: TrialResult, name: string, config: TrialConfig | undefined): number {
+  if (name === 'params') return r.params;
+  if (name === 'data') return r.data;
+  if (name === 'flops') return r.flops;
+  const v = config?.[name as keyof TrialConfig];
+  return typeof v === 'number' ? v : NaN;
+}
+
+/** Trial index from `${sweepId}-t0007`, to find the config in the workflow's `planned` list. */
+function configOf(trialId: string, planned: TrialConfig[] | undefined): TrialConfig | undefined {
+  const m = /-t(\d+)$/.exec(trialId);
+  return m && planned ? planned[Number(m[1])] : undefined;
+}
+
+function skipped(spec: SweepSpec, nPoints: number, reason: string): SweepFit {
+  return {
+    summary: { law: spec.law.name, params: {}, converged: false, nPoints, formula: '', skipped: reason },
+    report: { skipped: reason },
+  };
+}
+
+const fmt = (x: number) => (Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-2 && x !== 0) ? x.toExponential(2) : String(+x.toPrecision(4)));
+
+/** Point estimate and bootstrap interval of `f(params)`. */
+function withInterval(report: FitReport, f: (p: Record<string, number>) => number): { value: number; lo: number; hi: number } {
+  const value = f(report.params);
+  const samples = report.bootstrap?.samples ?? [];
+  const values = samples.map(f).filter(Number.isFinite);
+  if (values.length < 2) return { value, lo: value, hi: value };
+  const [lo, hi] = percentileInterval(values, report.bootstrap?.level ?? 0.95);
+  return { value, lo, hi };
+}
+
+function target(spec: SweepSpec, report: FitReport): FitSummary['target'] {
+  const law = getLaw(report.law);
+  const t = spec.target;
+  if (!t) return undefined;
+  if (t.kind === 'loss') {
+    const label = `${spec.law.metric} at ${Object.entries(t.at).map(([k, v]) => `${k}=${fmt(v)}`).join(', ')}`;
+    return { ...withInterval(report, (p) => law.predict(p, t.at)), label };
+  }
+  if (t.kind === 'frontier' && law.frontier) {
+    // Chinchilla allocation under C = 6ND: N_opt = G (C/6)^(beta/(alpha+beta)), G = (alpha A / (beta B))^(1/(alpha+beta)).
+    const nOpt = (p: Record<string, number>) => {
+      const s = p.alpha + p.beta;
+      return Math.pow((p.alpha * p.A) / (p.beta * p.B), 1 / s) * Math.pow(t.compute / 6, p.beta / s);
+    };
+    return { ...withInterval(report, nOpt), label: `compute-optimal N at C=${fmt(t.compute)}` };
+  }
+  return undefined;
+}
+
+function holdoutSplit(spec: SweepSpec, points: { r: TrialResult; x: Record<string, number>; y: number }[]) {
+  const h = spec.holdout;
+  if (!h) return { fit: points, held: [] };
+  const k = h.largest < 1 ? Math.floor(h.largest * points.length) : Math.floor(h.largest);
+  const sorted = [...points].sort((a, b) => quantity(b.r, h.by, undefined) - quantity(a.r, h.by, undefined));
+  return { fit: sorted.slice(k), held: sorted.slice(0, k) };
+}
+
+export function fitSweep(spec: SweepSpec, results: TrialResult[], planned?: TrialConfig[]): SweepFit {
+  const law = getLaw(spec.law.name);
+  const variables = lawVariables(spec);
+  const missing = law.variables.filter((v) => !(v in variables));
+  if (missing.length > 0) {
+    return skipped(spec, 0, `law.variables: law ${law.name} needs ${law.variables.join(', ')}, no mapping for ${missing.join(', ')}`);
+  }
+  const points = results
+    .filter((r) => r.status === 'completed')
+    .map((r) => {
+      const config = configOf(r.trialId, planned);
+      const x: Record<string, number> = {};
+      for (const v of law.variables) x[v] = quantity(r, variables[v], config);
+      return { r, x, y: r.final[spec.law.metric] ?? NaN };
+    })
+    .filter((p) => Number.isFinite(p.y) && p.y > 0 && Object.values(p.x).every((v) => Number.isFinite(v) && v > 0));
+  const { fit, held } = holdoutSplit(spec, points);
+  const need = law.params.length + 1;
+  if (fit.length < need) {
+    const heldNote = held.length ? ` after holding out ${held.length}` : '';
+    return skipped(spec, fit.length, `too few points: ${fit.length} usable completed trials${heldNote}, law ${law.name} needs at least ${need}`);
+  }
+  const report = fitLaw(
+    { x: fit.map((p) => p.x), y: fit.map((p) => p.y) },
+    { law: law.name, bootstrap: spec.law.bootstrap, seed: spec.planner.seed },
+  );
+  const holdoutError = held.length
+    ? held.reduce((s, p) => s + Math.abs(law.predict(report.params, p.x) - p.y) / p.y, 0) / held.length
+    : undefined;
+  const tgt = target(spec, report);
+  // What the planner reads (see @slab/planner readFit); the full report goes to the gateway only.
+  const carried = {
+    law: report.law,
+    params: report.params,
+    rmsle: report.rmsle,
+    ...(report.bootstrap ? { bootstrap: { samples: report.bootstrap.samples.slice(0, MAX_CARRIED_SAMPLES) } } : {}),
+  };
+  const summary: FitSummary = {
+    law: report.law,
+    params: report.params,
+    converged: report.converged,
+    nPoints: report.nPoints,
+    formula: report.formula,
+    ...(tgt ? { target: tgt } : {}),
+    ...(holdoutError !== undefined ? { holdoutError } : {}),
+    detail: carried,
+  };
+  return { summary, report };
+}

@@ -1,0 +1,48 @@
+import type { SweepSpec, TrialResult } from '@slab/spec';
+import { describe, expect, it } from 'vitest';
+import { budgetStop, buildStatus, countByStatus, initialState, syntheticResult, trialIdFor, validateWorkflowInput } from '../src/state';
+
+const spec = (over: Partial<SweepSpec> = {}): SweepSpec => ({
+  name: 'unit', task: { dataset: 'd', model: 'mlp', plugin: 'tfjs' }, dimensions: {}, budget: { trials: 4, flops: 1e9 },
+  parallelism: 2, resourceClass: 'cpu', planner: { kind: 'grid', batchSize: 2, seed: 1 },
+  law: { name: 'chinchilla', metric: 'eval_loss', bootstrap: 0 },
+  trial: { logEvery: 1, evalEvery: 1, checkpointEvery: 1, timeoutSeconds: 60, heartbeatSeconds: 30, maxAttempts: 2 }, ...over,
+});
+const result = (status: TrialResult['status'], flops = 0): TrialResult => ({ ...syntheticResult('x', {}, status, ''), flops });
+
+describe('sweep state helpers', () => {
+  it('pads trial ids to four digits', () => {
+    expect(trialIdFor('sw', 7)).toBe('sw-t0007');
+    expect(trialIdFor('sw', 12345)).toBe('sw-t12345');
+  });
+
+  it('stops on the trial cap, then on the FLOP budget, else goes on', () => {
+    const s = initialState();
+    expect(budgetStop(spec(), s)).toBeUndefined();
+    expect(budgetStop(spec(), { ...s, nextTrialIndex: 4 })).toMatch(/^trial cap reached \(4 trials\)/);
+    expect(budgetStop(spec(), { ...s, flopsSpent: 2e9 })).toMatch(/^FLOP budget spent/);
+    expect(budgetStop(spec({ budget: { flops: 1e9 } }), { ...s, nextTrialIndex: 99 })).toBeUndefined();
+  });
+
+  it('counts results by status and builds a plain-JSON status', () => {
+    const s = { ...initialState(), planned: [{}, {}, {}, {}], results: [result('completed', 5), result('diverged'), result('failed'), result('stopped')] };
+    expect(countByStatus(s.results)).toEqual({ completed: 1, diverged: 1, failed: 1, stopped: 1 });
+    const st = buildStatus('sw', spec(), s, 'running', 0);
+    expect(st.trials).toEqual({ planned: 4, running: 0, completed: 1, diverged: 1, failed: 1 });
+    expect(JSON.parse(JSON.stringify(st))).toEqual(st);
+  });
+
+  it('names every bad field of the workflow input', () => {
+    const bad = spec({ parallelism: 0, resourceClass: '', budget: {}, trial: { ...spec().trial, maxAttempts: 1.5, timeoutSeconds: -1, heartbeatSeconds: 0 } });
+    expect(validateWorkflowInput({ sweepId: '', spec: bad })).toEqual([
+      'sweepId: expected a non-empty string, got ""',
+      'spec.parallelism: expected a positive integer, got 0',
+      'spec.resourceClass: expected a task queue name, got ""',
+      'spec.trial.timeoutSeconds: expected a positive number, got -1',
+      'spec.trial.heartbeatSeconds: expected a positive number, got 0',
+      'spec.trial.maxAttempts: expected a positive integer, got 1.5',
+      'spec.budget: expected flops and/or trials, got {}',
+    ]);
+    expect(validateWorkflowInput({ sweepId: 'ok', spec: spec() })).toEqual([]);
+  });
+});
