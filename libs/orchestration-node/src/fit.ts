@@ -2,7 +2,7 @@
  * Fits the spec's law to a sweep's completed trials (the fitLaws activity's work). Pure apart from
  * CPU: the same results give the same fit (the bootstrap is seeded from the planner seed).
  */
-import { fitLaw, getLaw, percentileInterval, type FitReport } from '@slab/laws';
+import { fitLaw, formatLaw, getLaw, percentileInterval, type FitReport } from '@slab/laws';
 import { lawVariables } from '@slab/planner';
 import type { SweepSpec, TrialConfig, TrialResult } from '@slab/spec';
 import type { FitSummary } from '@slab/orchestration';
@@ -119,7 +119,7 @@ export function fitSweep(spec: SweepSpec, results: TrialResult[], planned?: Tria
     params: report.params,
     converged: report.converged,
     nPoints: report.nPoints,
-    formula: report.formula,
+    formula: formatLaw(report),
     ...(tgt ? { target: tgt } : {}),
     ...(holdoutError !== undefined ? { holdoutError } : {}),
     detail: carried,

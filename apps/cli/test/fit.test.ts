@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { registerFitCommand, runFit } from '../src/commands/fit';
+const DATA_DIR = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+
+const CSV = `${DATA_DIR}/chinchilla/svg_extracted_data.csv`;
+const COLS = 'N=Model Size,C=Training FLOP,L=loss';
+
+describe('slab fit', () => {
+  it('fits the Chinchilla CSV with holdout, bootstrap and plot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slab-fit-'));
+    const plot = join(dir, 'fit.svg');
+    const r = await runFit(CSV, { law: 'chinchilla', columns: COLS, dropHighest: '5', holdout: 'C>1e21', bootstrap: '40', seed: '1', starts: 'small', plot, threads: '1' });
+    expect(r.report.converged).toBe(true);
+    expect(r.holdout!.points).toBeGreaterThan(10);
+    expect(r.holdout!.meanAbsRelError).toBeLessThan(0.03);
+    expect(r.frontier!.a).toBeGreaterThan(0.45);
+    expect(r.text).toMatch(/converged: yes/);
+    expect(r.text).toMatch(/holdout C>1e21: \d+ points, mean \|relative error\|/);
+    expect(r.text).toMatch(/frontier: N\* ~ C\^a with a = 0\.5\d+ \(95% CI/);
+    expect(r.text).toMatch(/outlier rule: drop the 5 highest/);
+    expect(readFileSync(plot, 'utf8')).toContain('class="heldout"');
+  });
+
+  it('--json prints the report; bad columns and rows are reported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slab-fit-'));
+    const f = join(dir, 'runs.csv');
+    writeFileSync(f, 'x,loss\n10,3\n20,2.7\n40,2.5\n80,2.36\n160,2.27\nbad,2\n320,-1\n');
+    const r = await runFit(f, { law: 'power-law-plus-constant', columns: 'x=x,L=loss', json: true });
+    const j = JSON.parse(r.text);
+    expect(j.report.law).toBe('power-law-plus-constant');
+    expect(j.droppedRows.map((d: { line: number }) => d.line)).toEqual([7, 8]);
+    await expect(runFit(f, { law: 'chinchilla', columns: 'N=params,L=loss' })).rejects.toThrow(/missing column "params" \(for N\)/);
+    await expect(runFit(f, { law: 'power-law', columns: 'x=x,Q=loss' })).rejects.toThrow(/"Q" is neither a variable/);
+  });
+
+  it('registers a `fit` command on a commander program', () => {
+    const p = new Command('slab');
+    registerFitCommand(p);
+    const cmd = p.commands.find((c) => c.name() === 'fit')!;
+    expect(cmd.options.map((o) => o.long)).toEqual(expect.arrayContaining(['--law', '--columns', '--holdout', '--bootstrap', '--seed', '--json', '--plot']));
+  });
+});

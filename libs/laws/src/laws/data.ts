@@ -1,0 +1,134 @@
+import type { LawDefinition } from '../types';
+import { column, linspace, num } from './helpers';
+
+/** Optimal parameter count for U tokens on the Chinchilla frontier: (alpha A / (beta B))^(1/alpha) U^(beta/alpha). */
+function nOptForTokens(p: Record<string, number>, U: number): number {
+  return Math.pow((p.alpha * p.A) / (p.beta * p.B), 1 / p.alpha) * Math.pow(U, p.beta / p.alpha);
+}
+
+function dataConstrainedAt(p: Record<string, number>, N: number, D: number, U: number): number {
+  const RD = Math.max(D / U - 1, 0);
+  const UN = Math.min(N, nOptForTokens(p, U));
+  const RN = Math.max(N / UN - 1, 0);
+  const Dp = U + U * p.RD * (1 - Math.exp(-RD / p.RD));
+  const Np = UN + UN * p.RN * (1 - Math.exp(-RN / p.RN));
+  return p.E + p.A / Math.pow(Np, p.alpha) + p.B / Math.pow(Dp, p.beta);
+}
+
+const DC_NAMES = ['E', 'A', 'B', 'alpha', 'beta', 'RD', 'RN'];
+
+/**
+ * Muennighoff et al. 2023 data-constrained law. Repeated tokens and excess parameters decay with
+ * half-lives R_D* ln 2 and R_N* ln 2. R_D, R_N are clamped at 0. The Jacobian is a central difference
+ * (min() in U_N makes the closed form piecewise); typical use fixes E, A, B, alpha, beta (FitOptions.fixed).
+ */
+export const dataConstrained: LawDefinition = {
+  name: 'data-constrained',
+  title: 'Data-constrained law with repetition (N, D, unique tokens U)',
+  formula: "L = E + A/N'^alpha + B/D'^beta, D' = U(1 + RD(1 - exp(-(D/U-1)/RD))), N' = U_N(1 + RN(1 - exp(-(N/U_N-1)/RN)))",
+  reference: 'Muennighoff et al. 2023, "Scaling Data-Constrained Language Models", Eq. 5',
+  variables: ['N', 'D', 'U'],
+  positiveVariables: ['N', 'D', 'U'],
+  params: [
+    { name: 'E', description: 'irreducible loss', lower: 0, scale: 'log' },
+    { name: 'A', description: 'parameter-term scale', lower: 0, scale: 'log' },
+    { name: 'B', description: 'data-term scale', lower: 0, scale: 'log' },
+    { name: 'alpha', description: 'parameter exponent', lower: 0, scale: 'linear' },
+    { name: 'beta', description: 'data exponent', lower: 0, scale: 'linear' },
+    { name: 'RD', description: 'repetition decay constant R_D* (epochs)', lower: 0, scale: 'log' },
+    { name: 'RN', description: 'excess-parameter decay constant R_N*', lower: 0, scale: 'log' },
+  ],
+  defaultObjective: 'huber-log',
+  starts: {
+    // Muennighoff's published stage-1 values with a 4 x 4 grid over R_D*, R_N* (stage 2).
+    small: {
+      E: [Math.log(1.869)], A: [Math.log(520.4)], B: [Math.log(1487.6)], alpha: [0.3527], beta: [0.3527],
+      RD: linspace(1, 20, 4).map(Math.log), RN: linspace(1, 20, 4).map(Math.log),
+    },
+  },
+  defaultStarts: 'small',
+  predict: (p, x) => dataConstrainedAt(p, x.N, x.D, x.U),
+  format: (p) => `L = ${num(p.E)} + ${num(p.A)}/N'^${num(p.alpha)} + ${num(p.B)}/D'^${num(p.beta)} (RD*=${num(p.RD)}, RN*=${num(p.RN)})`,
+  space: 'log',
+  features: (x) => [column(x, 'N'), column(x, 'D'), column(x, 'U')],
+  evaluate(t, [N, D, U], out, jac) {
+    const at = (th: ArrayLike<number>, i: number) => {
+      const p: Record<string, number> = {};
+      DC_NAMES.forEach((n, j) => (p[n] = j === 3 || j === 4 ? th[j] : Math.exp(th[j])));
+      return Math.log(dataConstrainedAt(p, N[i], D[i], U[i]));
+    };
+    const th = Float64Array.from(t);
+    for (let i = 0; i < N.length; i++) {
+      out[i] = at(t, i);
+      if (!jac) continue;
+      for (let j = 0; j < 7; j++) {
+        const h = 1e-6 * Math.max(1, Math.abs(t[j]));
+        th[j] = t[j] + h;
+        const up = at(th, i);
+        th[j] = t[j] - h;
+        const dn = at(th, i);
+        th[j] = t[j];
+        jac[7 * i + j] = (up - dn) / (2 * h);
+      }
+    }
+  },
+};
+
+/** Effective samples under repetition with half-life tau (epochs): sum_k s_k 2^(-k/tau), and d/dtau. */
+function effectiveSamples(n: number, S: number, tau: number): [number, number] {
+  let eff = 0;
+  let dTau = 0;
+  for (let k = 0; k * S < n; k++) {
+    const s = Math.min(S, n - k * S);
+    const w = Math.pow(2, -k / tau);
+    eff += s * w;
+    dTau += s * w * Math.LN2 * k / (tau * tau);
+  }
+  return [eff, dTau];
+}
+
+/**
+ * Goyal et al. 2024 data-filtering law, effective-data form: y = d + a (n_eff/1e5)^b, where a sample seen in
+ * epoch k is worth (1/2)^(k/tau) of a fresh one. n = samples seen, S = unique samples in the (filtered) pool.
+ * Coordinates [log a, b, log tau, d].
+ */
+export const dataFiltering: LawDefinition = {
+  name: 'data-filtering',
+  title: 'Data-filtering law with repetition half-life',
+  formula: 'y = d + a * (n_eff/1e5)^b, n_eff = sum_k samples_k * (1/2)^(k/tau)',
+  reference: 'Goyal et al. 2024, "Scaling Laws for Data Filtering" (func_effective_data form)',
+  variables: ['n', 'S'],
+  positiveVariables: ['n', 'S'],
+  params: [
+    { name: 'a', description: 'scale', lower: 0, scale: 'log' },
+    { name: 'b', description: 'utility exponent (< 0)', upper: 0, scale: 'linear' },
+    { name: 'tau', description: 'repetition half-life in epochs', lower: 0, scale: 'log' },
+    { name: 'd', description: 'irreducible error', lower: 0, scale: 'linear' },
+  ],
+  defaultObjective: 'mse',
+  starts: { small: { a: [-2, 0, 2], b: [-0.05, -0.2, -0.5], tau: [0, 1, 2], d: [0, 0.1] } },
+  defaultStarts: 'small',
+  predict: (p, x) => p.d + p.a * Math.pow(effectiveSamples(x.n, x.S, p.tau)[0] / 1e5, p.b),
+  format: (p) => `y = ${num(p.d)} + ${num(p.a)}*(n_eff/1e5)^${num(p.b)} (tau=${num(p.tau)} epochs)`,
+  space: 'linear',
+  features: (x) => [column(x, 'n'), column(x, 'S')],
+  evaluate(t, [n, S], out, jac) {
+    const a = Math.exp(t[0]);
+    const b = t[1];
+    const tau = Math.exp(t[2]);
+    const d = t[3];
+    for (let i = 0; i < n.length; i++) {
+      const [eff, dTau] = effectiveSamples(n[i], S[i], tau);
+      const ne = eff / 1e5;
+      const pw = Math.pow(ne, b);
+      out[i] = d + a * pw;
+      if (jac) {
+        const k = 4 * i;
+        jac[k] = a * pw;
+        jac[k + 1] = a * pw * Math.log(ne);
+        jac[k + 2] = a * b * Math.pow(ne, b - 1) * (dTau / 1e5) * tau;
+        jac[k + 3] = 1;
+      }
+    }
+  },
+};

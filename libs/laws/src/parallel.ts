@@ -1,0 +1,51 @@
+/**
+ * Node-only entry ('@slab/laws/parallel'): bootstrap refits spread over worker threads. Each resample uses its
+ * own seeded stream, so the result is identical to the single-threaded fitLaw for any thread count.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { fitLaw, runBootstrap, summarizeBootstrap } from './fit';
+import { getLaw } from './laws/index';
+import type { FitData, FitOptions, FitReport, ResolvedFitOptions } from './types';
+
+export interface ParallelOptions {
+  /** Worker threads (default: available cores). 1 runs in this thread. */
+  threads?: number;
+}
+
+// Workers load TypeScript through tsx's loader, whether or not the parent process was started by tsx.
+const workerUrl = new URL('./parallel-worker.ts', import.meta.url).href;
+const BOOT = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl)}); })`;
+
+function runChunk(job: { data: FitData; options: ResolvedFitOptions; best: Record<string, number>; from: number; to: number }) {
+  return new Promise<{ samples: Record<string, number>[]; notConverged: number }>((resolve, reject) => {
+    const w = new Worker(BOOT, { eval: true, workerData: job });
+    w.once('message', (m) => {
+      resolve(m);
+      void w.terminate();
+    });
+    w.once('error', reject);
+    w.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`bootstrap worker exited with code ${code}`));
+    });
+  });
+}
+
+export async function fitLawParallel(data: FitData, options: FitOptions, p: ParallelOptions = {}): Promise<FitReport> {
+  const B = options.bootstrap ?? 0;
+  const report = fitLaw(data, { ...options, bootstrap: 0 });
+  const o: ResolvedFitOptions = { ...report.options, bootstrap: B };
+  report.options = o;
+  if (B === 0) return report;
+  const threads = Math.max(1, Math.min(p.threads ?? availableParallelism(), B));
+  const bounds = Array.from({ length: threads + 1 }, (_, i) => Math.round((B * i) / threads));
+  const chunks =
+    threads === 1
+      ? [runBootstrap(data, o, report.params, 0, B)]
+      : await Promise.all(bounds.slice(0, -1).map((from, i) => runChunk({ data, options: o, best: report.params, from, to: bounds[i + 1] })));
+  const samples = chunks.flatMap((c) => c.samples);
+  const notConverged = chunks.reduce((s, c) => s + c.notConverged, 0);
+  report.bootstrap = summarizeBootstrap(getLaw(o.law), samples, notConverged, o.level);
+  if (notConverged > 0) report.diagnostics.push(`${notConverged} of ${B} bootstrap refits did not converge (kept in the intervals)`);
+  return report;
+}
