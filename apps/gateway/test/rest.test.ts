@@ -84,7 +84,7 @@ describe('REST', () => {
     expect(created.name).toBe('quickstart-fashion-mnist');
     expect(created.id).toMatch(/^quickstart-fashion-mnist-[a-z0-9]+$/);
     expect(control.started.map((s) => s.id)).toEqual([created.id]);
-    expect(control.started[0].spec.budget.trials).toBe(12);
+    expect(control.started[0].spec.budget.trials).toBe(25);
     const list = await client.listSweeps();
     expect(list.map((s) => s.id)).toEqual([created.id]);
     expect(list[0]).toMatchObject({ status: 'planning', specYaml: quickstart, counts: { total: 0 } });

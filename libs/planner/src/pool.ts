@@ -67,3 +67,8 @@ export function emptyReason(ctx: StrategyContext, skippedForBudget: number, exha
     return `FLOP budget exhausted: ${fmt(ctx.flopsLeft)} FLOPs left, every remaining candidate costs more`;
   return exhausted;
 }
+
+/** FLOPs committed so far: spent, plus the estimate of the planned trials still in flight. */
+export function committedFlops(input: PlannerInput, hooks: PlannerHooks): number {
+  return input.flopsSpent + input.planned.slice(input.results.length).reduce((s, c) => s + estFlops(input.spec, c, hooks), 0);
+}

@@ -133,10 +133,11 @@ describe('adaptive', () => {
     });
   const fitReport = (spread: number) => ({ law: 'chinchilla', params: TRUE, rmsle: 0.01, bootstrap: { samples: ensemble(spread) } });
 
-  it('seeds with cheap, spread-out points while no fit exists', () => {
+  it('seeds with cheap IsoFLOP-slice points while no fit exists', () => {
     const out = planNext(input(RANGE('adaptive')));
     expect(out.points).toHaveLength(5);
-    for (const p of out.points) expect(p.reason).toMatch(/^space-filling seed point \(no fit yet\)/);
+    for (const p of out.points) expect(p.reason).toMatch(/^seed: IsoFLOP-slice point at .* FLOPs \(no fit yet\)$/);
+    expect(planNext(input(RANGE('adaptive')))).toEqual(out);
     const median = 6 * Math.sqrt(1e6 * 1e9) * Math.sqrt(1e8 * 1e11);
     for (const p of out.points) expect(p.estFlops).toBeLessThan(median * 1.5);
   });
@@ -150,27 +151,49 @@ describe('adaptive', () => {
     for (const p of one.points) expect(p.reason).toMatch(/^adaptive: cuts the variance of the loss at/);
     expect(one.points[0].estFlops).toBeGreaterThan(0);
   });
-  it('picks first the candidate with the largest variance reduction of the target per FLOP', () => {
+  it('picks first the candidate with the largest variance reduction of the target per charged FLOP', () => {
     const s = RANGE('adaptive');
     const candidates: TrialConfig[] = [];
     for (const N of [1e6, 1e7, 1e8, 1e9]) for (const D of [1e8, 1e9, 1e10, 1e11]) candidates.push({ params: N, data: D });
     const fit = fitReport(0.05);
-    const out = planNext(input(s, { fit, candidates }));
-    // Independent computation of the documented criterion (ρ·cov(t, g_x))² / (var g_x + σ²) / FLOPs,
-    // ρ = exp(−d²/(2·0.5²)) for d the distance to the target in decades.
+    s.budget.flops = 1e23;
+    const out = planNext(input(s, { fit, candidates, flopsSpent: 2e19 }));
+    // Independent computation of the documented criterion (ρ·cov(t, g_x))² / (var g_x + σ²) / max(FLOPs, cap),
+    // ρ = exp(−d²/(2·1²)) for d the distance to the target in decades. 2e19 committed: this batch may
+    // commit 1.5 × 2e19 = 3e19 over 5 slots, so cap = 6e18 a point and dearer candidates are not offered.
+    const cap = 6e18;
     const law = (p: Record<string, number>, N: number, D: number) => Math.log(p.E + p.A / N ** p.alpha + p.B / D ** p.beta);
     const t = fit.bootstrap.samples.map((p) => law(p, 1e10, 2e11));
     const m = (a: number[]) => a.reduce((x, y) => x + y) / a.length;
     const cv = (a: number[], b: number[]) => a.reduce((x, ai, i) => x + (ai - m(a)) * (b[i] - m(b)), 0) / (a.length - 1);
     const score = (c: TrialConfig) => {
+      const cost = 6 * c.params! * c.data!;
+      if (cost > cap) return -1;
       const g = fit.bootstrap.samples.map((p) => law(p, c.params!, c.data!));
-      const rho = Math.exp(-(Math.log10(c.params! / 1e10) ** 2 + Math.log10(c.data! / 2e11) ** 2) / 0.5);
-      return (rho * cv(t, g)) ** 2 / (cv(g, g) + 0.01 ** 2) / (6 * c.params! * c.data!);
+      const rho = Math.exp(-(Math.log10(c.params! / 1e10) ** 2 + Math.log10(c.data! / 2e11) ** 2) / 2);
+      return (rho * cv(t, g)) ** 2 / (cv(g, g) + 0.01 ** 2) / Math.max(cost, cap);
     };
     const best = [...candidates].sort((a, b) => score(b) - score(a))[0];
     expect(out.points[0].config).toEqual(best);
+    for (const p of out.points) expect(p.estFlops).toBeLessThanOrEqual(cap);
     // The rest of the batch, chosen after conditioning on the first pick, holds distinct points.
     expect(new Set(out.points.map((p) => configKey(p.config))).size).toBe(out.points.length);
+  });
+  it('grows its spend with what was committed, and offers the whole budget when the schedule allows nothing', () => {
+    const s = RANGE('adaptive', ', flops: 1.0e22');
+    const candidates: TrialConfig[] = [];
+    for (const N of [1e6, 1e7, 1e8, 1e9]) for (const D of [1e8, 1e9, 1e10, 1e11]) candidates.push({ params: N, data: D });
+    const fit = fitReport(0.05);
+    // 2e19 committed: this batch may commit 3e19, at most 6e18 a point.
+    const small = planNext(input(s, { fit, candidates, flopsSpent: 2e19 }));
+    expect(small.points.length).toBeGreaterThan(0);
+    for (const p of small.points) expect(p.estFlops).toBeLessThanOrEqual(6e18);
+    expect(small.points.reduce((a, p) => a + p.estFlops, 0)).toBeLessThanOrEqual(3e19);
+    // Only dearer candidates left (6e19 and up): the schedule offers none, the budget left is offered.
+    const dear = candidates.filter((c) => 6 * c.params! * c.data! >= 6e19);
+    const big = planNext(input(s, { fit, candidates: dear, flopsSpent: 2e19 }));
+    expect(big.points.length).toBeGreaterThan(0);
+    expect(big.points.every((p) => p.estFlops >= 6e19)).toBe(true);
   });
   it('stops when the target interval is within tolerance', () => {
     const s = RANGE('adaptive');

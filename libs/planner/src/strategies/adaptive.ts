@@ -5,30 +5,40 @@
  * log-loss at spec.target (or the compute-optimal exponent β/(α+β) for a frontier target); g_x is
  * a candidate's predicted log-loss. Observing x with noise σ² (the fit's rmsle) shrinks Var(t) by
  * K(t,x)² / (K(x,x) + σ²) (linear-Gaussian update), where K is the ensemble covariance *localised*
- * to ℓ = 0.5 decade of the law's inputs (Schur taper, as in ensemble Kalman filters): the law is
+ * to ℓ = 1 decade of the law's inputs (Schur taper, as in ensemble Kalman filters): the law is
  * only approximately right, so a run many decades from the target says little about it, however
  * cheaply it pins the parameters. (Without the taper, per-FLOP scoring buys only the tiniest runs,
  * whose misfit then biases the extrapolation: measured in bench/planner.) Points are picked
- * greedily by gain per estimated FLOP; after each pick K is conditioned on it, so near-duplicates
- * lose their value and the batch stays diverse.
- * Before a usable fit exists, the planner seeds with cheap space-filling points (maximin).
+ * greedily by gain per charged FLOP; after each pick K is conditioned on it, so near-duplicates
+ * lose their value and the batch stays diverse. Spending follows a schedule (schedule.ts): each
+ * batch may commit 1.5× the FLOPs committed before it, split over its slots, so compute grows
+ * geometrically and a fit after any prefix of the sweep has runs at several scales.
+ * Before a usable fit exists, the planner seeds with IsoFLOP-like slices (seed-design.ts) under
+ * 1/16 of the FLOP budget, then cheap maximin points if the slices run out.
  */
-import { fill, finitePool, fmt } from '../pool';
+import { committedFlops, fill, finitePool, fmt } from '../pool';
 import { createRng, mixSeed } from '../rng';
 import { sobolPoints } from '../sobol';
-import { configFromUnit, configKey, lawInputs, lawVariables, spaceDims, toCandidate } from '../space';
+import { configFromUnit, configKey, lawInputs, lawVariables, paramsOf, spaceDims, toCandidate } from '../space';
+import { batchAllowance, seedPointCap } from '../schedule';
+import { sliceSeed } from '../seed-design';
 import { lawPredictor, readFit, type FitView } from '../forms';
 import type { Candidate, PlannerOutput, Strategy, StrategyContext } from '../types';
 
 const ADAPTIVE_SALT = 0x41444150;
 /** Candidates drawn from a continuous space. */
 const CONTINUOUS_CANDIDATES = 256;
+/** Seed design: IsoFLOP-like slices (see seed-design.ts): 2 slices × 4 runs, enough for a first 5-parameter fit. */
+export const SEED_SLICES = 2;
+export const SEED_PER_SLICE = 4;
+/** Adjacent seed slices differ by this factor in compute. */
+const SEED_RATIO = 3;
 /** Stop when the best candidate would shrink the target variance by less than this fraction. */
 const MIN_RELATIVE_GAIN = 1e-3;
 /** Log-loss noise floor when the fit reports no residual scale. */
 const DEFAULT_SIGMA = 0.02;
 /** Localisation length ℓ in decades of the law's inputs (see `localize`). */
-export const LOCALIZATION_DECADES = 0.5;
+export const LOCALIZATION_DECADES = 1;
 
 function candidates(ctx: StrategyContext): Candidate[] {
   const pool = finitePool(ctx.input, ctx.hooks);
@@ -49,15 +59,24 @@ function candidates(ctx: StrategyContext): Candidate[] {
 
 const dist2 = (a: number[], b: number[]) => a.reduce((s, x, j) => s + (x - b[j]) ** 2, 0);
 
-/** Seed phase: cheap half of the candidates, spread out by maximin distance in the (log-)unit cube. */
+/**
+ * Seed phase: IsoFLOP-like slices under the seed's per-point cap (its share of the budget; the
+ * cheap half of the candidates without a budget), then, if the slices run out, cheap points spread
+ * by maximin distance in the (log-)unit cube.
+ */
 function seed(ctx: StrategyContext, pool: Candidate[], why: string): PlannerOutput {
   const { spec, planned, batchIndex } = ctx.input;
-  const costs = pool.map((c) => c.estFlops).sort((a, b) => a - b);
-  const cheapCap = costs[Math.floor((costs.length - 1) / 2)] ?? Infinity;
-  const free = pool.filter((c) => c.estFlops <= Math.min(cheapCap, ctx.flopsLeft));
-  const placed = planned.map((c) => toCandidate(spec, c, ctx.hooks).unit);
-  const ordered: Candidate[] = [];
   const rng = createRng(mixSeed(spec.planner.seed, batchIndex, ADAPTIVE_SALT));
+  const costs = pool.map((c) => c.estFlops).sort((a, b) => a - b);
+  const median = costs[Math.floor((costs.length - 1) / 2)] ?? Infinity;
+  const budgetCap = seedPointCap(spec.budget.flops, SEED_PER_SLICE * SEED_SLICES);
+  const cap = Math.min(Number.isFinite(budgetCap) ? budgetCap : median, ctx.flopsLeft);
+  const placedC = planned.map((c) => toCandidate(spec, c, ctx.hooks));
+  const logN = (c: Candidate) => Math.log(paramsOf(spec, c.config, ctx.hooks));
+  const ordered = sliceSeed(pool, placedC, { cap, slices: SEED_SLICES, perSlice: SEED_PER_SLICE, ratio: SEED_RATIO }, rng, logN);
+  const reasons = new Map<Candidate, string>(ordered.map((c) => [c, `seed: IsoFLOP-slice point at ${fmt(c.estFlops)} FLOPs (${why})`]));
+  const free = pool.filter((c) => c.estFlops <= Math.min(median, ctx.flopsLeft) && !ordered.includes(c));
+  const placed = [...placedC, ...ordered].map((c) => c.unit);
   while (free.length > 0 && ordered.length < ctx.slots) {
     let best = 0;
     if (placed.length === 0) {
@@ -73,8 +92,9 @@ function seed(ctx: StrategyContext, pool: Candidate[], why: string): PlannerOutp
     const [c] = free.splice(best, 1);
     ordered.push(c);
     placed.push(c.unit);
+    reasons.set(c, `space-filling seed point (${why})`);
   }
-  const { points } = fill(ordered, ctx, () => `space-filling seed point (${why})`);
+  const { points } = fill(ordered, ctx, (c) => reasons.get(c)!);
   if (points.length > 0) return { points };
   return { points, stop: `FLOP budget exhausted before a law could be fitted (${why})` };
 }
@@ -148,6 +168,47 @@ function condition(K: Float64Array, M: number, x: number, sigma2: number): void 
   for (let i = 0; i < M; i++) for (let j = 0; j < M; j++) K[i * M + j] -= (kx[i] * kx[j]) / s;
 }
 
+/**
+ * Greedy batch: repeatedly take the candidate with the largest variance reduction of the target
+ * per charged FLOP (cost, at least chargeFloor), among candidates costing at most pointCap,
+ * conditioning K on each pick (batch diversity).
+ * K is conditioned in place.
+ */
+export function greedyBatch(
+  K: Float64Array,
+  M: number,
+  pool: Candidate[],
+  o: { slots: number; allowance: number; pointCap: number; chargeFloor: number; sigma2: number },
+): { chosen: Candidate[]; gains: number[]; varT: number } {
+  const var0 = K[0];
+  const chosen: Candidate[] = [];
+  const gains: number[] = [];
+  const taken = new Set<number>();
+  let left = o.allowance;
+  let varT = var0;
+  while (chosen.length < o.slots) {
+    let best = -1;
+    let bestScore = 0;
+    let bestGain = 0;
+    for (let i = 0; i < pool.length; i++) {
+      const cost = pool[i].estFlops;
+      if (taken.has(i) || cost > left || cost > o.pointCap) continue;
+      const x = i + 1;
+      const gain = K[x] ** 2 / (K[x * M + x] + o.sigma2);
+      const score = gain / Math.max(cost, o.chargeFloor);
+      if (score > bestScore) [best, bestScore, bestGain] = [i, score, gain];
+    }
+    if (best < 0 || bestGain < MIN_RELATIVE_GAIN * var0) break;
+    condition(K, M, best + 1, o.sigma2);
+    taken.add(best);
+    chosen.push(pool[best]);
+    gains.push(bestGain / varT);
+    varT = K[0];
+    left -= pool[best].estFlops;
+  }
+  return { chosen, gains, varT };
+}
+
 export const adaptiveStrategy: Strategy = {
   kind: 'adaptive',
   choose(ctx) {
@@ -191,30 +252,16 @@ export const adaptiveStrategy: Strategy = {
     localize(K, M, [target.at, ...xs], LOCALIZATION_DECADES);
 
     const var0 = K[0];
-    const chosen: Candidate[] = [];
-    const gains: number[] = [];
-    const taken = new Set<number>();
-    let left = ctx.flopsLeft;
-    let varT = var0;
-    while (chosen.length < ctx.slots) {
-      let best = -1;
-      let bestScore = 0;
-      let bestGain = 0;
-      for (let i = 0; i < pool.length; i++) {
-        if (taken.has(i) || pool[i].estFlops > left) continue;
-        const x = i + 1;
-        const gain = K[x] ** 2 / (K[x * M + x] + sigma2);
-        const score = gain / pool[i].estFlops;
-        if (score > bestScore) [best, bestScore, bestGain] = [i, score, gain];
-      }
-      if (best < 0 || bestGain < MIN_RELATIVE_GAIN * var0) break;
-      condition(K, M, best + 1, sigma2);
-      taken.add(best);
-      chosen.push(pool[best]);
-      gains.push(bestGain / varT);
-      varT = K[0];
-      left -= pool[best].estFlops;
-    }
+    // Budget-aware schedule: this batch may spend GROWTH × what was committed before it; each
+    // point costs at most allowance/slots and is charged at least that, so a cheap run must
+    // earn its slot. If nothing qualifies under the schedule, the whole budget left is offered.
+    const costs = pool.map((c) => c.estFlops).sort((a, b) => a - b);
+    const start = ctx.slots * costs[Math.floor((costs.length - 1) / 2)];
+    const allowance = batchAllowance(committedFlops(ctx.input, ctx.hooks), ctx.flopsLeft, start);
+    let pick = greedyBatch(K, M, pool, { slots: ctx.slots, allowance, pointCap: allowance / ctx.slots, chargeFloor: allowance / ctx.slots, sigma2 });
+    if (pick.chosen.length === 0 && allowance < ctx.flopsLeft)
+      pick = greedyBatch(K, M, pool, { slots: ctx.slots, allowance: ctx.flopsLeft, pointCap: ctx.flopsLeft, chargeFloor: 0, sigma2 });
+    const { chosen, gains, varT } = pick;
     if (chosen.length === 0) {
       const affordable = pool.some((c) => c.estFlops <= ctx.flopsLeft);
       return {
