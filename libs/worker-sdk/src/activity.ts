@@ -3,7 +3,7 @@
  * last heartbeat, progress → heartbeat, cancellation → AbortSignal, metrics → the emitter's stream),
  * emits lifecycle events and flushes the stream before returning. Plugins never see Temporal.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { TrialProgress, TrialRequest, TrialResult } from '@slab/spec';
@@ -67,6 +67,34 @@ function resumePoint(details: unknown): TrialProgress | undefined {
   return typeof d.checkpointUri === 'string' ? { step: d.step, checkpointUri: d.checkpointUri } : { step: d.step };
 }
 
+const PROGRESS_FILE = 'progress.json';
+
+/**
+ * Heartbeats are throttled by the SDK (to 0.8 × heartbeatTimeout), so the server may hold progress
+ * older than the last checkpoint. Each checkpoint is therefore also recorded beside it on disk, and a
+ * retried attempt on the same machine resumes from whichever of the two is further along.
+ */
+function readLocalProgress(checkpointDir: string): TrialProgress | undefined {
+  try {
+    const p = resumePoint(JSON.parse(readFileSync(join(checkpointDir, PROGRESS_FILE), 'utf8')));
+    return p?.checkpointUri && existsSync(p.checkpointUri) ? p : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeLocalProgress(checkpointDir: string, p: TrialProgress): void {
+  const file = join(checkpointDir, PROGRESS_FILE);
+  writeFileSync(`${file}.tmp`, JSON.stringify(p));
+  renameSync(`${file}.tmp`, file);
+}
+
+function furthest(a: TrialProgress | undefined, b: TrialProgress | undefined): TrialProgress | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return b.step > a.step ? b : a;
+}
+
 export function createTrialActivities(deps: TrialActivityDeps): TrialActivities {
   const { plugin, emitter, checkpointRoot } = deps;
   const flushTimeoutMs = deps.flushTimeoutMs ?? 10_000;
@@ -89,9 +117,9 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
       throw invalid(err instanceof Error ? err.message : String(err));
     }
     const { backend } = await init();
-    const resume = resumePoint(info.heartbeatDetails);
     const checkpointDir = join(checkpointRoot, safeSegment(request.sweepId), safeSegment(request.trialId));
     mkdirSync(checkpointDir, { recursive: true });
+    const resume = furthest(resumePoint(info.heartbeatDetails), readLocalProgress(checkpointDir));
 
     const stream = emitter.openTrial(request.sweepId, request.trialId);
     const flush = async () => {
@@ -117,6 +145,13 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
       resume,
       emit: (step, name, value) => stream.point(step, name, value),
       progress: (p) => {
+        if (p.checkpointUri && (p.checkpointUri !== lastProgress?.checkpointUri || p.step !== lastProgress?.step)) {
+          try {
+            writeLocalProgress(checkpointDir, p);
+          } catch (err) {
+            say(`could not record checkpoint progress locally: ${(err as Error).message}`);
+          }
+        }
         lastProgress = p;
         context.heartbeat(p);
       },

@@ -101,6 +101,33 @@ describe('runTrial activity', () => {
     expect(rec.events[0]).toMatchObject({ status: 'running', info: { attempt: 2, resumedFromStep: 6 } });
   });
 
+  it('resumes from the checkpoint recorded on disk when the last heartbeat to reach the server is older', async () => {
+    // The SDK throttles heartbeats, so after a SIGKILL the server may only hold an early step.
+    const { writeFileSync } = await import('node:fs');
+    const started: number[] = [];
+    const crashing: TrainerPlugin = {
+      ...countingPlugin(10, started),
+      async run(ctx) {
+        const from = ctx.resume ? ctx.resume.step + 1 : 0;
+        started.push(from);
+        for (let step = from; step < 10; step++) {
+          const uri = join(ctx.checkpointDir, `ckpt-${step}`);
+          writeFileSync(uri, String(step));
+          ctx.progress({ step, checkpointUri: uri });
+          if (started.length === 1 && step === 6) throw new Error('worker killed');
+        }
+        return result(ctx.request, 'completed', from, 10);
+      },
+    };
+    const req = { ...request(), trialId: 's1-t0042' };
+    const { runTrial } = createTrialActivities({ plugin: crashing, emitter: recordingEmitter().emitter, checkpointRoot: root, log: () => {} });
+    await expect(mockEnv().run(runTrial, req)).rejects.toThrow('worker killed');
+    const stale = { step: 1, checkpointUri: join(root, 's1', 's1-t0042', 'ckpt-1') };
+    const r = (await mockEnv({ attempt: 2, heartbeatDetails: stale }).run(runTrial, req)) as TrialResult;
+    expect(started).toEqual([0, 7]);
+    expect(r.resumedFromStep).toBe(7);
+  });
+
   it('turns cancellation into an aborted ctx.signal, a stopped event and a CancelledFailure', async () => {
     const rec = recordingEmitter();
     const { runTrial } = createTrialActivities({ plugin: countingPlugin(1000), emitter: rec.emitter, checkpointRoot: root, log: () => {} });
