@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from '@slab/api';
 import { startStack, type Stack } from '../src/stack';
+import { buildProgram } from '../src/program';
 import { isContiguous, readStore, tinySpec, waitForPhase } from './helpers';
 
 let dir: string;
@@ -54,6 +55,20 @@ describe('a sweep end to end', () => {
 
     const csv = await client.exportSweep(id, 'csv');
     expect(csv.trim().split('\n')).toHaveLength(10);
+
+    // slab predict answers from the stored fit, with an interval around the point estimate.
+    const printed: string[] = [];
+    const log = console.log;
+    console.log = (line: string) => printed.push(line);
+    try {
+      await buildProgram().parseAsync(['node', 'slab', 'predict', id, '--at', 'N=1e5,D=4096', '--json', '--gateway', stack.gatewayUrl]);
+    } finally {
+      console.log = log;
+    }
+    const answer = JSON.parse(printed.join('\n')) as { at: { value: number; lo: number; hi: number } };
+    expect(answer.at.value).toBeGreaterThan(0);
+    expect(answer.at.lo).toBeLessThanOrEqual(answer.at.value);
+    expect(answer.at.hi).toBeGreaterThanOrEqual(answer.at.value);
   }, 360_000);
 
   it('rejects a spec with three mistakes, naming each, and stores nothing', async () => {
