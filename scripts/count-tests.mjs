@@ -1,0 +1,28 @@
+// Sums vitest's "Tests  X failed | Y passed (Z)" lines from an Nx log and prints the closing line.
+import { readFileSync } from 'node:fs';
+
+const [logPath, staticRc, testRc] = process.argv.slice(2);
+const text = readFileSync(logPath, 'utf8').replace(/\x1b\[[0-9;]*m/g, '');
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+for (const line of text.split('\n')) {
+  const m = /^\S*\s*Tests\s+(.*)\(\d+\)\s*$/.exec(line.replace(/^.*?:\s+(?=Tests)/, ''));
+  if (!m) continue;
+  for (const part of m[1].split('|')) {
+    const p = /(\d+)\s+(passed|failed|skipped|todo)/.exec(part);
+    if (!p) continue;
+    const n = Number(p[1]);
+    if (p[2] === 'passed') passed += n;
+    else if (p[2] === 'failed') failed += n;
+    else skipped += n;
+  }
+}
+// A failed lint/typecheck task or a test run that crashed before counting still fails the run.
+const failedTasks = [...text.matchAll(/Failed tasks:\n((?:\s+- .*\n)+)/g)].flatMap((m) => m[1].trim().split('\n'));
+const extra = failedTasks.filter((t) => !/:test\b/.test(t)).length;
+const crashed = Number(testRc) !== 0 && failed === 0 ? 1 : 0;
+failed += extra + crashed;
+if (failedTasks.length) console.log(`failed tasks:\n${failedTasks.join('\n')}`);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 || Number(staticRc) !== 0 || Number(testRc) !== 0 ? 1 : 0);

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# One-time, idempotent set-up of a fresh machine: system packages (real Fashion-MNIST, Chromium for
+# the console tests, Go for the pinned Temporal CLI), npm dependencies, the Temporal CLI v1.5.1 and
+# the console bundle. Safe to run again: every step is skipped when already done.
+set -euo pipefail
+[ -x /usr/local/go/bin/go ] && export PATH="$PATH:/usr/local/go/bin"
+cd "$(dirname "$0")/.."
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need_apt=()
+dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || need_apt+=(dataset-fashion-mnist)
+[ -n "${SLAB_SKIP_BROWSER:-}" ] || command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || need_apt+=(golang-go)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "installing Debian packages: ${need_apt[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -d node_modules/@slab/spec ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm dependencies (optional tfjs-node backends may fail to install here; that is expected)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+# Native modules we rely on must really have built.
+node -e "new (require('better-sqlite3'))(':memory:')" || { log "better-sqlite3 did not build"; exit 1; }
+
+log "Temporal CLI: $(bash infra/temporal/install.sh)"
+
+log "building the console"
+npx tsx apps/console/src/build.ts >/dev/null
+log "ready"

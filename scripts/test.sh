@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The test command: set up (idempotent), then lint, typecheck and test every project through Nx.
+# Ends with one line "N passed, N failed" (vitest tests + failed lint/typecheck tasks).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false FORCE_COLOR=0 NO_COLOR=1
+export TEMPORAL_CLI_PATH="${TEMPORAL_CLI_PATH:-$(bash infra/temporal/install.sh)}"
+log=$(mktemp)
+# Lint and typecheck in parallel; tests one project at a time (several start real servers).
+npx nx run-many -t lint typecheck --parallel=2 --outputStyle=stream 2>&1 | tee "$log"
+static_rc=${PIPESTATUS[0]}
+npx nx run-many -t test --parallel=1 --outputStyle=stream 2>&1 | tee -a "$log"
+test_rc=${PIPESTATUS[0]}
+node scripts/count-tests.mjs "$log" "$static_rc" "$test_rc"
