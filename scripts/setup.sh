@@ -21,7 +21,9 @@ fi
 
 if [ ! -d node_modules/@slab/spec ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm dependencies (optional tfjs-node backends may fail to install here; that is expected)"
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm install` rather than `npm ci`: registry mirrors that lack other platforms' optional
+  # binaries (e.g. @swc/core-darwin-*) make `npm ci` reject the lock file as out of sync.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 # Native modules we rely on must really have built.
 node -e "new (require('better-sqlite3'))(':memory:')" || { log "better-sqlite3 did not build"; exit 1; }
