@@ -64,14 +64,23 @@ const IDENT: ValueRule = {
   test: (v) => typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(v),
 };
 
-type DimRule = { kind: 'numeric'; rule: ValueRule; integer: boolean } | { kind: 'seed' } | { kind: 'categorical' };
+/**
+ * Curation strategy names are checked for shape only: the known names live in @slab/curation (Node
+ * code), so each trainer's validate() rejects names it does not implement, listing the ones it does.
+ */
+const STRATEGY: ValueRule = {
+  what: 'a strategy name of lowercase letters, digits and "-" (e.g. random, el2n-keep-hard)',
+  test: (v) => typeof v === 'string' && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v),
+};
+
+type DimRule = { kind: 'numeric'; rule: ValueRule; integer: boolean } | { kind: 'seed' } | { kind: 'categorical'; rule: ValueRule };
 const DIM_RULES: Record<DimensionName, DimRule> = {
   width: { kind: 'numeric', rule: POS_INT, integer: true },
   params: { kind: 'numeric', rule: POS_INT, integer: true },
   data: { kind: 'numeric', rule: POS_INT, integer: true },
   learningRate: { kind: 'numeric', rule: POS_NUM, integer: false },
   seed: { kind: 'seed' },
-  'curation.strategy': { kind: 'categorical' },
+  'curation.strategy': { kind: 'categorical', rule: STRATEGY },
   'curation.keep': { kind: 'numeric', rule: FRACTION, integer: false },
   'curation.epochs': { kind: 'numeric', rule: POS_INT, integer: true },
 };
@@ -149,7 +158,7 @@ function readTask(c: Checker, root: Obj): TaskSpec | undefined {
 function readDimension(c: Checker, name: DimensionName, raw: unknown, path: PathSegment[], grid: boolean) {
   const rule = DIM_RULES[name];
   const valueRule: ValueRule =
-    rule.kind === 'numeric' ? rule.rule : rule.kind === 'seed' ? NONNEG_INT : NON_EMPTY;
+    rule.kind === 'seed' ? NONNEG_INT : rule.rule;
   if (!isObj(raw)) {
     c.issues.expected(path, rule.kind === 'numeric' ? '{ values: [...] } or { min, max, scale }' : '{ values: [...] }', raw);
     return undefined;

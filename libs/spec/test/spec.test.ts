@@ -89,6 +89,16 @@ trial: { logevery: 3 }
     ]);
     expect(issues[2].line).toBe(4);
   });
+  it('curation dimensions: keep is a fraction in (0, 1], strategies are well-formed names', () => {
+    const issues = issuesOf(MINIMAL + `  curation.keep: { values: [0.5, 0, 1.5, 1] }
+  curation.strategy: { values: [random, "El2N keep", el2n-keep-hard] }
+`);
+    expect(issues.map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'dimensions.curation.keep.values[1]: expected a number in (0, 1], got 0',
+      'dimensions.curation.keep.values[2]: expected a number in (0, 1], got 1.5',
+      'dimensions.curation.strategy.values[1]: expected a strategy name of lowercase letters, digits and "-" (e.g. random, el2n-keep-hard), got "El2N keep"',
+    ]);
+  });
   it('unknown keys far from any known key list the options', () => {
     const [issue] = issuesOf(MINIMAL + 'zzz: 1\n');
     expect(issue.message).toBe(

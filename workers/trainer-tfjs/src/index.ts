@@ -10,3 +10,8 @@ export { SampleOrder } from './order';
 export { checkpointPath, decodeCheckpoint, encodeCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint';
 export type { Checkpoint, CheckpointHeader, TensorRecord } from './checkpoint';
 export { EVAL_SEED, trainTrial } from './train';
+export { candidatePool, curatePool, poolIdentity } from './curation';
+export type { CuratedPool } from './curation';
+export { WorkerScoreCache, decodeScores, encodeScores } from './scoreCache';
+export type { TrialCacheView } from './scoreCache';
+export type { CurationPlan } from './plan';

@@ -4,7 +4,8 @@
  * is its own seeded permutation of the pool. So a resumed run sees exactly the batches an
  * uninterrupted one would have, without storing any sampler state.
  *   - poolSize set: the pool is a seeded subset of that size (epochs over a fixed subset);
- *   - else the pool is the whole training split (fresh samples while they last, then repeats).
+ *   - else the pool is the whole training split (fresh samples while they last, then repeats);
+ *   - or an explicit pool (the kept rows of a curation strategy), walked in the order given.
  */
 import { mixSeed, seededPermutation, seededSubset } from '@slab/datasets';
 
@@ -13,11 +14,17 @@ export class SampleOrder {
   private epoch = -1;
   private perm: Uint32Array = new Uint32Array(0);
 
+  /** `trainSize` draws the pool from the split; a Uint32Array is the pool itself (epoch 0 in its order). */
   constructor(
     private readonly seed: number,
-    trainSize: number,
+    trainSize: number | Uint32Array,
     poolSize?: number,
   ) {
+    if (typeof trainSize !== 'number') {
+      if (trainSize.length === 0) throw new RangeError('SampleOrder: an explicit pool must not be empty');
+      this.pool = trainSize.slice();
+      return;
+    }
     this.pool =
       poolSize === undefined
         ? seededPermutation(trainSize, mixSeed(seed, 0xf00d))

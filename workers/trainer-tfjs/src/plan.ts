@@ -2,6 +2,7 @@
  * Turns a TrialRequest into a fully resolved training plan, or throws InvalidTrialError naming
  * the field and what was expected. Pure: no data loading, so `validate` is cheap.
  */
+import { listStrategies } from '@slab/curation';
 import { InvalidTrialError, type TrialRequest } from '@slab/worker-sdk';
 import { MODEL_KINDS, countParams, widthForParams, type ModelKind, type ModelSpec } from './models';
 
@@ -25,9 +26,27 @@ export interface TrainingPlan {
   seed: number;
   evalSize: number;
   poolSize?: number;
+  /** Set when the trial's config names any `curation.*` dimension. */
+  curation?: CurationPlan;
   logEvery: number;
   evalEvery: number;
   checkpointEvery: number;
+}
+
+/**
+ * How a trial curates its training data: a seeded candidate pool of `candidates` training rows is
+ * scored and `strategy` keeps `round(keep · candidates)` of them; training then cycles the kept rows
+ * until `data` samples have been seen (D stays the spec's `data`).
+ */
+export interface CurationPlan {
+  strategy: string;
+  keep: number;
+  /** `curation.epochs` as given (passes over the kept rows), if the trial sets it. */
+  epochs?: number;
+  /** Candidate pool size: `task.options.poolSize`, else round(data / (keep · epochs)) capped at the split. */
+  candidates: number;
+  /** Scorer settings (`task.options.scorer`), part of the score cache key. */
+  scorer: Record<string, unknown>;
 }
 
 function isPosInt(v: unknown): v is number {
@@ -91,16 +110,10 @@ export function planTrial(req: TrialRequest): TrainingPlan {
   if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0) {
     throw new InvalidTrialError(`config.seed: expected a non-negative integer, got ${show(seed)}`);
   }
-  const strategy = cfg['curation.strategy'];
-  if (strategy !== undefined && strategy !== 'random') {
-    throw new InvalidTrialError(
-      `config.curation.strategy: the tfjs plugin trains on seeded random subsets only (expected "random"), got ${show(strategy)}`,
-    );
-  }
-
   const batchSize = optPosInt('task.options.batchSize', opts.batchSize, 128) as number;
   const evalSize = optPosInt('task.options.evalSize', opts.evalSize, Math.min(2000, sizes.test), sizes.test) as number;
   const poolSize = optPosInt('task.options.poolSize', opts.poolSize, undefined, sizes.train);
+  const curation = planCuration(cfg, opts, data, poolSize, sizes.train);
 
   return {
     dataset,
@@ -114,13 +127,57 @@ export function planTrial(req: TrialRequest): TrainingPlan {
     seed,
     evalSize,
     poolSize,
+    ...(curation && { curation }),
     logEvery: posInt('logEvery', req.logEvery),
     evalEvery: posInt('evalEvery', req.evalEvery),
     checkpointEvery: posInt('checkpointEvery', req.checkpointEvery),
   };
 }
 
+const CURATION_KEYS = ['curation.strategy', 'curation.keep', 'curation.epochs'] as const;
+
+/** Resolves the `curation.*` config (same defaults as `curationForTrial`), or undefined when none is set. */
+function planCuration(
+  cfg: TrialRequest['config'],
+  opts: Record<string, unknown>,
+  data: number,
+  poolSize: number | undefined,
+  trainSize: number,
+): CurationPlan | undefined {
+  if (CURATION_KEYS.every((k) => cfg[k] === undefined)) return undefined;
+  const strategies = listStrategies();
+  const strategy = cfg['curation.strategy'] ?? (cfg['curation.keep'] !== undefined ? 'random' : 'full');
+  if (typeof strategy !== 'string' || !strategies.includes(strategy)) {
+    throw new InvalidTrialError(`config.curation.strategy: expected one of ${strategies.join(', ')}, got ${show(strategy)}`);
+  }
+  const keep = cfg['curation.keep'] ?? 1;
+  if (typeof keep !== 'number' || !(keep > 0 && keep <= 1)) {
+    throw new InvalidTrialError(`config.curation.keep: expected a fraction in (0, 1], got ${show(keep)}`);
+  }
+  const epochs = cfg['curation.epochs'];
+  if (epochs !== undefined && !(typeof epochs === 'number' && Number.isFinite(epochs) && epochs > 0)) {
+    throw new InvalidTrialError(`config.curation.epochs: expected a positive number of passes, got ${show(epochs)}`);
+  }
+  if (epochs !== undefined && poolSize !== undefined) {
+    throw new InvalidTrialError(
+      `config.curation.epochs: expected no task.options.poolSize alongside it (a fixed pool already sets the passes to data / kept), got both`,
+    );
+  }
+  const scorer = opts.scorer ?? {};
+  if (typeof scorer !== 'object' || scorer === null || Array.isArray(scorer)) {
+    throw new InvalidTrialError(`task.options.scorer: expected a mapping of scorer settings (epochs, seeds, hidden, ...), got ${show(scorer)}`);
+  }
+  for (const [k, v] of Object.entries(scorer)) {
+    if (!(typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)))) {
+      throw new InvalidTrialError(`task.options.scorer.${k}: expected a number, string or boolean, got ${show(v)}`);
+    }
+  }
+  const candidates = poolSize ?? Math.min(trainSize, Math.max(1, Math.round(data / (keep * (epochs ?? 1)))));
+  return { strategy, keep, ...(epochs !== undefined && { epochs }), candidates, scorer: scorer as Record<string, unknown> };
+}
+
 /** What must match for a checkpoint to be resumable by this plan. */
 export function planFingerprint(p: TrainingPlan): string {
-  return JSON.stringify([p.dataset, p.synthetic, p.model, p.data, p.batchSize, p.learningRate, p.seed, p.poolSize, p.evalSize]);
+  const base = [p.dataset, p.synthetic, p.model, p.data, p.batchSize, p.learningRate, p.seed, p.poolSize, p.evalSize];
+  return JSON.stringify(p.curation ? [...base, p.curation] : base);
 }

@@ -1,8 +1,11 @@
 /** The `tfjs` trainer plugin: backend choice and data loading once per process, one loop per trial. */
 import { loadFashionMnist, syntheticTeacherDataset, type ClassificationDataset } from '@slab/datasets';
 import type { TrainerPlugin, TrialContext, TrialRequest, TrialResult } from '@slab/worker-sdk';
+import { resolve } from 'node:path';
 import { selectBackend, type BackendPreference } from './backend';
+import { curatePool } from './curation';
 import { planTrial, type TrainingPlan } from './plan';
+import { WorkerScoreCache } from './scoreCache';
 import { trainTrial } from './train';
 
 export interface TfjsPluginOptions {
@@ -12,6 +15,11 @@ export interface TfjsPluginOptions {
   dataDir?: string;
   /** Where the backend choice is logged (default console.log). */
   log?: (line: string) => void;
+  /**
+   * Directory of the curation score files. Default: `<checkpointRoot>/score-cache`, i.e. two levels
+   * above the trial's checkpoint dir (the worker SDK's `<root>/<sweepId>/<trialId>` layout).
+   */
+  scoreCacheDir?: string;
 }
 
 export function loadDataset(plan: TrainingPlan, dataDir?: string): ClassificationDataset {
@@ -21,6 +29,14 @@ export function loadDataset(plan: TrainingPlan, dataDir?: string): Classificatio
 export function createTfjsPlugin(opts: TfjsPluginOptions = {}): TrainerPlugin {
   const log = opts.log ?? ((l: string) => console.log(l));
   let backend: Promise<{ backend: string }> | undefined;
+  // One cache per directory for the process's life: memory hits skip even the file read.
+  const caches = new Map<string, WorkerScoreCache>();
+  const cacheFor = (checkpointDir: string): WorkerScoreCache => {
+    const dir = opts.scoreCacheDir ?? resolve(checkpointDir, '..', '..', 'score-cache');
+    let c = caches.get(dir);
+    if (!c) caches.set(dir, (c = new WorkerScoreCache(dir)));
+    return c;
+  };
   const init = (): Promise<{ backend: string }> => {
     if (!backend) {
       const attempt = selectBackend(opts.backend ?? 'auto', log).then((c) => ({ backend: c.label }));
@@ -45,7 +61,17 @@ export function createTfjsPlugin(opts: TfjsPluginOptions = {}): TrainerPlugin {
         `${ctx.request.trialId}: ${plan.model.kind} width ${plan.model.width} (N=${plan.params}), ` +
           `D=${plan.data}, ${plan.steps} steps of ${plan.batchSize} on ${label}`,
       );
-      return trainTrial(ctx, plan, ds, label);
+      let curated;
+      if (plan.curation) {
+        const t0 = Date.now();
+        curated = curatePool(plan, ds, cacheFor(ctx.checkpointDir), ctx.request.trialId);
+        const r = curated.report;
+        ctx.log(
+          `${ctx.request.trialId}: curation ${r.strategy} kept ${r.kept} of ${r.total} candidates ` +
+            `(${curated.final.curation_passes.toFixed(2)} passes), scoring ${r.cacheHit ? 'cached' : `${r.scoringFlops.toExponential(2)} FLOPs`}, ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+        );
+      }
+      return trainTrial(ctx, plan, ds, label, curated);
     },
   };
 }

@@ -8,6 +8,7 @@ import { seededSubset, type ClassificationDataset, type Split } from '@slab/data
 import type { TrialContext, TrialResult, TrialStatus } from '@slab/worker-sdk';
 import { ADAM_DEFAULTS, adamUpdate, type AdamConfig } from './adam';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
+import type { CuratedPool } from './curation';
 import { flopsPerSample, forward, initParams, paramShapes, type ModelSpec } from './models';
 import { SampleOrder } from './order';
 import { planFingerprint, type TrainingPlan } from './plan';
@@ -91,19 +92,23 @@ function tryResume(ctx: TrialContext, plan: TrainingPlan): Checkpoint | undefine
   }
 }
 
-/** Trains one trial on an already selected backend. Never throws for divergence or abort. */
+/**
+ * Trains one trial on an already selected backend. Never throws for divergence or abort.
+ * With `curated` (the plan has curation), training cycles the kept rows instead of drawing its own pool.
+ */
 export async function trainTrial(
   ctx: TrialContext,
   plan: TrainingPlan,
   ds: ClassificationDataset,
   backend: string,
+  curated?: CuratedPool,
 ): Promise<TrialResult> {
   const started = Date.now();
   const { model } = plan;
   const shapes = paramShapes(model);
   const fl = flopsPerSample(model);
   const adam: AdamConfig = { learningRate: plan.learningRate, ...ADAM_DEFAULTS };
-  const order = new SampleOrder(plan.seed, ds.train.n, plan.poolSize);
+  const order = curated ? new SampleOrder(plan.seed, curated.pool) : new SampleOrder(plan.seed, ds.train.n, plan.poolSize);
   const samplesAt = (step: number): number => Math.min(step * plan.batchSize, plan.data);
 
   const ck = tryResume(ctx, plan);
@@ -119,6 +124,8 @@ export async function trainTrial(
   let m = shapes.map((s, i) => (restored ? tf.tensor(restored[n + i].data, s.shape) : tf.zeros(s.shape)));
   let v = shapes.map((s, i) => (restored ? tf.tensor(restored[2 * n + i].data, s.shape) : tf.zeros(s.shape)));
   let checkpointUri = ck ? ctx.resume?.checkpointUri : undefined;
+  // Scoring is charged once, at step 0, by the attempt that starts the trial (kept separate from `flops`).
+  if (curated && !ck) ctx.emit(0, 'scoring_flops', curated.chargedFlops);
 
   const evIdx = seededSubset(ds.test.n, plan.evalSize, EVAL_SEED);
   const evT = toTensors(gather(ds.test, ds.dim, evIdx), ds.dim, ds.classes);
@@ -152,6 +159,7 @@ export async function trainTrial(
         eval_loss: num(loop.lastEvalLoss),
         eval_accuracy: num(loop.lastEvalAccuracy),
         eval_flops: fl.forward * plan.evalSize * loop.evalsDone,
+        ...curated?.final,
       },
       resumedFromStep: startStep,
       steps,

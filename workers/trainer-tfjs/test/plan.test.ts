@@ -16,7 +16,13 @@ describe('validation', () => {
     [{ options: { evalSize: 20000 } }, /task\.options\.evalSize: expected at most 10000, got 20000/],
     [{ options: { poolSize: 70000 } }, /task\.options\.poolSize: expected at most 60000/],
     [{ logEvery: 0 }, /logEvery: expected a positive integer, got 0/],
-    [{ config: { width: 8, data: 10, 'curation.strategy': 'el2n' } }, /config\.curation\.strategy: .*got "el2n"/],
+    [{ config: { width: 8, data: 10, 'curation.strategy': 'el2n' } }, /config\.curation\.strategy: expected one of full, random, .*el2n-keep-hard, .*got "el2n"/],
+    [{ config: { width: 8, data: 10, 'curation.keep': 1.5 } }, /config\.curation\.keep: expected a fraction in \(0, 1\], got 1\.5/],
+    [{ config: { width: 8, data: 10, 'curation.keep': 0 } }, /config\.curation\.keep: expected a fraction in \(0, 1\], got 0/],
+    [{ config: { width: 8, data: 10, 'curation.epochs': -1 } }, /config\.curation\.epochs: expected a positive number of passes, got -1/],
+    [{ config: { width: 8, data: 10, 'curation.epochs': 2 }, options: { poolSize: 100 } }, /config\.curation\.epochs: expected no task\.options\.poolSize/],
+    [{ config: { width: 8, data: 10, 'curation.keep': 0.5 }, options: { scorer: [1] } }, /task\.options\.scorer: expected a mapping/],
+    [{ config: { width: 8, data: 10, 'curation.keep': 0.5 }, options: { scorer: { seeds: null } } }, /task\.options\.scorer\.seeds: expected a number, string or boolean, got null/],
   ];
   it.each(bad)('rejects %j', (over, msg) => {
     expect(() => plugin.validate?.(request(over))).toThrow(InvalidTrialError);
@@ -29,6 +35,17 @@ describe('validation', () => {
     expect(p.steps).toBe(8);
     expect(p.learningRate).toBe(1e-3);
     expect(p.params).toBe(784 * 16 + 16 + 16 * 16 + 16 + 160 + 10);
+  });
+
+  it('resolves curation: candidate pool = data / (keep · epochs), capped at the split, or poolSize', () => {
+    const plan = (config: Record<string, unknown>, options: Record<string, unknown> = {}) =>
+      planTrial(request({ config: { width: 8, data: 1000, ...config }, options })).curation;
+    expect(plan({})).toBeUndefined();
+    expect(plan({ 'curation.keep': 0.25 })).toEqual({ strategy: 'random', keep: 0.25, candidates: 4000, scorer: {} });
+    expect(plan({ 'curation.strategy': 'el2n-keep-hard', 'curation.keep': 0.25, 'curation.epochs': 2 })).toMatchObject({ candidates: 2000, epochs: 2 });
+    expect(plan({ 'curation.strategy': 'full' })).toMatchObject({ strategy: 'full', keep: 1, candidates: 1000 });
+    expect(plan({ 'curation.keep': 0.01, data: 5000 })?.candidates).toBe(60_000);
+    expect(plan({ 'curation.keep': 0.5 }, { poolSize: 3000, scorer: { seeds: 1 } })).toMatchObject({ candidates: 3000, scorer: { seeds: 1 } });
   });
 
   it('derives width from a parameter target', () => {
