@@ -62,8 +62,10 @@ export function toTheta(law: LawDefinition, params: Record<string, number>, what
   law.params.forEach((p, j) => {
     const v = params[p.name];
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${what}: parameter "${p.name}" must be a finite number, got ${String(v)}`);
-    if (p.scale === 'log' && v <= 0) throw new Error(`${what}: parameter "${p.name}" must be > 0, got ${v}`);
-    th[j] = p.scale === 'log' ? Math.log(v) : v;
+    if (p.scale === 'log' && v < 0) throw new Error(`${what}: parameter "${p.name}" must be >= 0, got ${v}`);
+    // A log-scale parameter driven to its bound of 0 underflows exp(theta) to exactly 0 (e.g. E when the
+    // data do not bend); map it back to the smallest representable log so fits can restart from it.
+    th[j] = p.scale === 'log' ? Math.log(Math.max(v, Number.MIN_VALUE)) : v;
   });
   return th;
 }
