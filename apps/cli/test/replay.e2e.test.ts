@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from '@slab/api';
 import { parseSpec } from '@slab/spec';
-import { dropHighest, loadRunTable, resolveTable } from '@slab/worker-replay';
 import { startStack, type Stack } from '../src/stack';
 import { waitForPhase } from './helpers';
 
@@ -54,6 +53,8 @@ describe('adaptive sweep on the replay worker', () => {
     expect(status.flopsSpent).toBeLessThanOrEqual(spec.budget.flops!);
 
     // Every trial is an exact run of the table, none bought twice, each with the planner's reason.
+    // Loaded lazily, as the CLI loads plugins (module-boundary rule).
+    const { dropHighest, loadRunTable, resolveTable } = await import('@slab/worker-replay');
     const runs = dropHighest(loadRunTable(resolveTable(String(spec.task.options!.table))), 5);
     const key = (n: number, d: number) => `${n}|${d}`;
     const table = new Set(runs.map((r) => key(r.N, r.D)));

@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import { planNext, type PlannerHooks } from '@slab/planner';
 import type { FitLawsInput, OrchestratorActivities, PlanBatchInput, SweepReport } from '@slab/orchestration';
 import { fitSweep } from './fit';
+import { replayCandidates } from './candidates';
 
 /** What reportSweep needs from @slab/api's GatewayClient. */
 export interface GatewayLike {
@@ -16,6 +17,8 @@ export interface OrchestratorDeps {
   gateway: GatewayLike;
   /** Planner hooks (e.g. a plugin's width→params map). */
   plannerHooks?: PlannerHooks;
+  /** Directory replay tables resolve against (default: process.cwd(), as the replay worker does). */
+  cwd?: string;
 }
 
 /** Errors from pure planning/fitting code on the given input will repeat on retry: fail them for good. */
@@ -34,7 +37,9 @@ export function createOrchestratorActivities(deps: OrchestratorDeps): Orchestrat
     async planBatch(input: PlanBatchInput) {
       try {
         const { sweepId: _sweepId, ...plannerInput } = input;
-        return planNext(plannerInput, deps.plannerHooks);
+        // A replay sweep buys measured runs: the table is its finite candidate set.
+        const candidates = replayCandidates(input.spec, deps.cwd);
+        return planNext(candidates ? { ...plannerInput, candidates } : plannerInput, deps.plannerHooks);
       } catch (err) {
         throw asInvalid(err, 'planBatch');
       }

@@ -10,7 +10,9 @@ import { flopsLeft } from './pool';
 import type { PlannerHooks, PlannerInput, PlannerOutput, Strategy } from './types';
 import type { PlannerKind } from '@slab/spec';
 
-export type { Candidate, PlannedPoint, PlannerHooks, PlannerInput, PlannerOutput, Strategy, StrategyContext } from './types';
+export type { Candidate, PlannedPoint, PlannerHooks, PlannerInput, PlannerOutput, RunningTrial, Strategy, StrategyContext } from './types';
+export { predictFinal, type CurvePoint, type FinalPrediction, type PredictOptions } from './partial';
+export { assimilate, taper, type InFlight } from './assimilate';
 export { configKey, estFlops, lawInputs, lawVariables, paramsOf } from './space';
 export { sobolPoints } from './sobol';
 export { createRng, mixSeed } from './rng';

@@ -1,4 +1,5 @@
 import type { SweepSpec, TrialConfig, TrialResult } from '@slab/spec';
+import type { CurvePoint } from './partial';
 
 /** Everything a planning decision may depend on (plain JSON; same shape as PlanBatchInput minus sweepId). */
 export interface PlannerInput {
@@ -17,6 +18,20 @@ export interface PlannerInput {
    * from the spec: the grid of `values` dimensions, or space-filling points of range dimensions.
    */
   candidates?: TrialConfig[];
+  /**
+   * Optional partial curves of trials in flight (planned, no result yet). The adaptive planner
+   * always counts an in-flight trial as a coming observation; with a curve it also uses the
+   * trial's predicted final loss (planning only, never fitted: see README.md "Partial curves").
+   */
+  running?: RunningTrial[];
+}
+
+export interface RunningTrial {
+  config: TrialConfig;
+  /** Eval-metric points streamed so far (the law's metric). */
+  curve: CurvePoint[];
+  /** Steps the trial will run in all. */
+  totalSteps: number;
 }
 
 export interface PlannedPoint {

@@ -23,6 +23,8 @@ import { configFromUnit, configKey, lawInputs, lawVariables, paramsOf, spaceDims
 import { batchAllowance, seedPointCap } from '../schedule';
 import { sliceSeed } from '../seed-design';
 import { lawPredictor, readFit, type FitView } from '../forms';
+import { assimilate, taper, type InFlight } from '../assimilate';
+import { predictFinal } from '../partial';
 import type { Candidate, PlannerOutput, Strategy, StrategyContext } from '../types';
 
 const ADAPTIVE_SALT = 0x41444150;
@@ -134,27 +136,15 @@ function quantile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[Math.min(lo + 1, sorted.length - 1)] - sorted[lo]) * (i - lo);
 }
 
-/** Squared distance in decades between two law-input points (over the variables both have). */
-function decades2(a: Record<string, number>, b: Record<string, number>): number {
-  let d2 = 0;
-  for (const k of Object.keys(a)) if (a[k] > 0 && b[k] > 0) d2 += Math.log10(a[k] / b[k]) ** 2;
-  return d2;
-}
-
 /**
  * Covariance localisation (Schur product with a Gaussian taper, as in ensemble Kalman filters):
  * K(i,j) *= exp(−d²/2ℓ²) for d the distance in decades. A missing location (a frontier target)
  * is not tapered.
  */
 function localize(K: Float64Array, M: number, locs: (Record<string, number> | undefined)[], length: number): void {
-  const l2 = 2 * length ** 2;
   for (let i = 0; i < M; i++) {
-    const a = locs[i];
-    if (!a) continue;
     for (let j = i + 1; j < M; j++) {
-      const b = locs[j];
-      if (!b) continue;
-      const f = Math.exp(-decades2(a, b) / l2);
+      const f = taper(locs[i], locs[j], length);
       K[i * M + j] *= f;
       K[j * M + i] *= f;
     }
@@ -221,15 +211,32 @@ export const adaptiveStrategy: Strategy = {
     const predict = lawPredictor(fit.law)!;
     const vars = lawVariables(spec);
     const target = targetFn(ctx, fit, pool);
+    // Trials in flight (planned, no result yet): coming observations the planner must not duplicate.
+    const flying = ctx.input.planned.slice(ctx.input.results.length);
+    const fx = flying.map((c) => lawInputs(spec, c, ctx.hooks, vars));
     // Ensemble members that give finite values everywhere we look.
     const xs = pool.map((c) => lawInputs(spec, c.config, ctx.hooks, vars));
-    const members = fit.samples.filter((p) => Number.isFinite(target.fn(p)) && xs.every((x) => predict(p, x) > 0));
+    const members = fit.samples.filter((p) => Number.isFinite(target.fn(p)) && [...xs, ...fx].every((x) => predict(p, x) > 0));
     if (members.length < 10) return seed(ctx, pool, `only ${members.length} usable bootstrap samples`);
     const B = members.length;
+    const sigma2 = Math.max(fit.rmsle ?? DEFAULT_SIGMA, 1e-3) ** 2;
 
-    // Deviation rows: index 0 is the target, 1..P the candidates' log-loss predictions.
+    // Rows of member values: index 0 is the target, 1..P the candidates' log-loss predictions,
+    // then the in-flight trials' (assimilated, then dropped: see assimilate.ts).
     const rows: Float64Array[] = [Float64Array.from(members, target.fn)];
-    for (const x of xs) rows.push(Float64Array.from(members, (p) => Math.log(predict(p, x))));
+    for (const x of [...xs, ...fx]) rows.push(Float64Array.from(members, (p) => Math.log(predict(p, x))));
+    const curves = new Map((ctx.input.running ?? []).map((r) => [configKey(r.config), r]));
+    let predicted = 0;
+    const inFlight: InFlight[] = flying.map((c, j) => {
+      const run = curves.get(configKey(c));
+      const pred = run ? predictFinal(run.curve, run.totalSteps) : undefined;
+      if (!pred || 'skip' in pred) return { row: 1 + pool.length + j };
+      predicted++;
+      return { row: 1 + pool.length + j, y: Math.log(pred.value), yVar: pred.sdLog ** 2 };
+    });
+    assimilate(rows, [target.at, ...xs, ...fx], inFlight, { sigma2, length: LOCALIZATION_DECADES });
+    rows.length = 1 + pool.length;
+    const flightNote = flying.length > 0 ? `, counting ${flying.length} trials in flight (${predicted} with a final predicted from their partial curves)` : '';
     const targetValues = [...rows[0]].sort((a, b) => a - b);
     for (const r of rows) {
       const m = mean(r);
@@ -242,10 +249,9 @@ export const adaptiveStrategy: Strategy = {
     const [lo, hi] = [quantile(targetValues, 0.025), quantile(targetValues, 0.975)];
     const rel = target.log ? (Math.exp(hi - lo) - 1) / 2 : (hi - lo) / 2 / Math.abs(med);
     if (tol !== undefined && rel < tol)
-      return { points: [], stop: `target interval ±${(rel * 100).toFixed(2)}% (${target.label}) is within the tolerance ±${(tol * 100).toFixed(2)}%` };
+      return { points: [], stop: `target interval ±${(rel * 100).toFixed(2)}% (${target.label}) is within the tolerance ±${(tol * 100).toFixed(2)}%${flightNote}` };
 
     // Joint covariance K over [target, candidates] from the ensemble, localised in decades.
-    const sigma2 = Math.max(fit.rmsle ?? DEFAULT_SIGMA, 1e-3) ** 2;
     const M = pool.length + 1;
     const K = new Float64Array(M * M);
     for (let i = 0; i < M; i++) for (let j = i; j < M; j++) K[i * M + j] = K[j * M + i] = cov(rows[i], rows[j]);
@@ -276,7 +282,7 @@ export const adaptiveStrategy: Strategy = {
       points: chosen.map((c, i) => ({
         config: c.config,
         estFlops: c.estFlops,
-        reason: `adaptive: cuts the variance of the ${target.label} by ${(gains[i] * 100).toFixed(1)}% for ${fmt(c.estFlops)} FLOPs (sd ${sd(var0)} → ${sd(varT)} after this batch)`,
+        reason: `adaptive: cuts the variance of the ${target.label} by ${(gains[i] * 100).toFixed(1)}% for ${fmt(c.estFlops)} FLOPs (sd ${sd(var0)} → ${sd(varT)} after this batch${flightNote})`,
       })),
     };
   },
