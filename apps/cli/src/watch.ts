@@ -28,7 +28,7 @@ function describe(status: SweepStatus): Record<string, string | number> {
     running: t.running,
     failed: t.failed,
     diverged: t.diverged,
-    flops: `${sci(status.flopsSpent)}${status.budget.flops ? `/${sci(status.budget.flops)}` : ''}`,
+    flops: `${sci(status.flopsSpent)}${status.budget.flops ? `/${sci(status.budget.flops)}` : ''}${status.scoringFlops ? ` (scoring ${sci(status.scoringFlops)})` : ''}`,
     fit: status.lastFit?.formula ?? status.lastFit?.skipped ?? 'no fit yet',
   };
 }

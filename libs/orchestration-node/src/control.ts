@@ -69,9 +69,31 @@ export function createTemporalSweepControl(target: Client | Connection, opts: Sw
         return await handle(sweepId).query(statusQuery);
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return undefined;
-        throw err;
+        // A workflow that failed before registering its handlers (e.g. invalid input) cannot answer the
+        // query; describe it instead so clients see a final phase rather than an error forever.
+        const described = await handle(sweepId).describe().catch(() => undefined);
+        const closed = described?.status.name;
+        if (!closed || closed === 'RUNNING') throw err;
+        const failure = await handle(sweepId).result().then(() => undefined, (e: unknown) => {
+          const cause = (e as { cause?: { message?: string } }).cause?.message;
+          return cause ?? (e as Error).message;
+        });
+        return failedStatus(sweepId, closed === 'CANCELLED' ? 'cancelled' : 'failed', `workflow ${closed.toLowerCase()}${failure ? `: ${failure}` : ''}`);
       }
     },
     result: (sweepId) => handle(sweepId).result() as Promise<SweepStatus>,
+  };
+}
+
+function failedStatus(sweepId: string, phase: 'failed' | 'cancelled', stopReason: string): SweepStatus {
+  return {
+    sweepId,
+    name: sweepId,
+    phase,
+    batch: 0,
+    trials: { planned: 0, running: 0, completed: 0, diverged: 0, failed: 0 },
+    flopsSpent: 0,
+    budget: {},
+    stopReason,
   };
 }

@@ -50,10 +50,30 @@ function withInterval(report: FitReport, f: (p: Record<string, number>) => numbe
   return { value, lo, hi };
 }
 
-function target(spec: SweepSpec, report: FitReport): FitSummary['target'] {
+/** Law inputs at compute C for a group trained at model size N: C = 6·N·D, so D = C / (6N). */
+function inputsAtCompute(spec: SweepSpec, lawVars: string[], C: number, medianParams: number): Record<string, number> | undefined {
+  const mapping = lawVariables(spec);
+  const x: Record<string, number> = {};
+  for (const v of lawVars) {
+    const q = mapping[v];
+    if (q === 'flops') x[v] = C;
+    else if (q === 'data') x[v] = C / (6 * medianParams);
+    else if (q === 'params') x[v] = medianParams;
+    else return undefined;
+  }
+  return x;
+}
+
+function target(spec: SweepSpec, report: FitReport, medianParams = NaN): FitSummary['target'] {
   const law = getLaw(report.law);
   const t = spec.target;
   if (!t) return undefined;
+  if (t.kind === 'best-keep') {
+    const x = Number.isFinite(medianParams) ? inputsAtCompute(spec, law.variables, t.compute, medianParams) : undefined;
+    if (!x) return undefined;
+    const label = `${spec.law.metric} at C=${fmt(t.compute)} (${Object.entries(x).map(([k, v]) => `${k}=${fmt(v)}`).join(', ')})`;
+    return { ...withInterval(report, (p) => law.predict(p, x)), label };
+  }
   if (t.kind === 'loss') {
     const label = `${spec.law.metric} at ${Object.entries(t.at).map(([k, v]) => `${k}=${fmt(v)}`).join(', ')}`;
     return { ...withInterval(report, (p) => law.predict(p, t.at)), label };
@@ -77,7 +97,7 @@ function holdoutSplit(spec: SweepSpec, points: { r: TrialResult; x: Record<strin
   return { fit: sorted.slice(k), held: sorted.slice(0, k) };
 }
 
-export function fitSweep(spec: SweepSpec, results: TrialResult[], planned?: TrialConfig[]): SweepFit {
+function fitGroup(spec: SweepSpec, results: TrialResult[], planned?: TrialConfig[]): SweepFit {
   const law = getLaw(spec.law.name);
   const variables = lawVariables(spec);
   const missing = law.variables.filter((v) => !(v in variables));
@@ -106,7 +126,7 @@ export function fitSweep(spec: SweepSpec, results: TrialResult[], planned?: Tria
   const holdoutError = held.length
     ? held.reduce((s, p) => s + Math.abs(law.predict(report.params, p.x) - p.y) / p.y, 0) / held.length
     : undefined;
-  const tgt = target(spec, report);
+  const tgt = target(spec, report, median(fit.map((p) => p.r.params)));
   // What the planner reads (see @slab/planner readFit); the full report goes to the gateway only.
   const carried = {
     law: report.law,
@@ -124,5 +144,57 @@ export function fitSweep(spec: SweepSpec, results: TrialResult[], planned?: Tria
     ...(holdoutError !== undefined ? { holdoutError } : {}),
     detail: carried,
   };
+  return { summary, report };
+}
+
+function median(values: number[]): number {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return v.length ? v[Math.floor((v.length - 1) / 2)] : NaN;
+}
+
+/**
+ * Curation dimensions that split a sweep into separately fitted groups: a law fitted across
+ * strategies or kept fractions mixes different curves. Only `values` dimensions group (a sampled
+ * range gives every trial its own value); a dimension mapped to a law variable is an input instead.
+ */
+const GROUP_DIMENSIONS = ['curation.strategy', 'curation.keep', 'curation.epochs'] as const;
+
+export function groupDimensions(spec: SweepSpec): string[] {
+  const mapped = new Set(Object.values(lawVariables(spec)));
+  return GROUP_DIMENSIONS.filter((d) => {
+    const dim = spec.dimensions[d] as { values?: unknown[] } | undefined;
+    return !!dim?.values && new Set(dim.values).size > 1 && !mapped.has(d);
+  });
+}
+
+/** Fits the spec's law to the completed trials, one fit per curation group when the sweep has groups. */
+export function fitSweep(spec: SweepSpec, results: TrialResult[], planned?: TrialConfig[]): SweepFit {
+  const dims = groupDimensions(spec);
+  if (dims.length === 0) return fitGroup(spec, results, planned);
+  const byKey = new Map<string, { values: Record<string, string | number>; results: TrialResult[] }>();
+  for (const r of results) {
+    const config = configOf(r.trialId, planned) ?? {};
+    const values: Record<string, string | number> = {};
+    for (const d of dims) values[d] = (config[d as keyof TrialConfig] as string | number | undefined) ?? 'unknown';
+    const key = dims.map((d) => `${d}=${values[d]}`).join(' ');
+    const group = byKey.get(key) ?? { values, results: [] };
+    group.results.push(r);
+    byKey.set(key, group);
+  }
+  const groups = [...byKey.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, g]) => ({ key, values: g.values, fit: fitGroup(spec, g.results, planned) }));
+  const fitted = groups.filter((g) => !g.fit.summary.skipped);
+  // The group that answers the question: lowest predicted loss at the target, else the first fitted one.
+  const withTarget = fitted.filter((g) => g.fit.summary.target && Number.isFinite(g.fit.summary.target.value));
+  const best = withTarget.length
+    ? withTarget.reduce((a, b) => (b.fit.summary.target!.value < a.fit.summary.target!.value ? b : a))
+    : (fitted[0] ?? groups[0]);
+  const summary: FitSummary = {
+    ...best.fit.summary,
+    group: best.key,
+    groups: groups.map((g) => ({ key: g.key, values: g.values, summary: { ...g.fit.summary, detail: undefined } })),
+  };
+  const report = { ...(best.fit.report as object), group: best.key, groups: groups.map((g) => ({ key: g.key, values: g.values, report: g.fit.report })) };
   return { summary, report };
 }

@@ -1,7 +1,7 @@
 export { connectTemporal, connectWorker, DEFAULT_TEMPORAL_ADDRESS } from './connect';
 export { createTemporalSweepControl, type TemporalSweepControl, type SweepControlOptions } from './control';
 export { createOrchestratorActivities, type GatewayLike, type OrchestratorDeps } from './activities';
-export { fitSweep, type SweepFit } from './fit';
+export { fitSweep, groupDimensions, type SweepFit } from './fit';
 export { sweepWorkflowBundle, sweepWorkflowsPath } from './bundle';
 export {
   createOrchestratorWorker,

@@ -60,6 +60,20 @@ export interface FitSummary {
   detail?: unknown;
   /** Set instead of params when too few usable points exist yet. */
   skipped?: string;
+  /**
+   * Sweeps that vary a curation dimension not mapped to a law variable get one fit per group
+   * (e.g. per strategy × kept fraction); the top-level fields then describe the group named here,
+   * the best at the target (lowest predicted loss), or the first group when there is no target.
+   */
+  group?: string;
+  groups?: FitGroup[];
+}
+
+export interface FitGroup {
+  /** e.g. `curation.strategy=el2n-keep-hard curation.keep=0.5`. */
+  key: string;
+  values: Record<string, string | number>;
+  summary: FitSummary;
 }
 
 export type SweepPhase = 'planning' | 'running' | 'fitting' | 'paused' | 'completed' | 'cancelled' | 'failed';
@@ -70,7 +84,10 @@ export interface SweepStatus {
   phase: SweepPhase;
   batch: number;
   trials: { planned: number; running: number; completed: number; diverged: number; failed: number };
+  /** Training plus data-scoring FLOPs: what the budget is charged. */
   flopsSpent: number;
+  /** The data-scoring part of flopsSpent (curation scores), shown separately. */
+  scoringFlops?: number;
   budget: { flops?: number; trials?: number };
   lastFit?: FitSummary;
   stopReason?: string;
@@ -101,7 +118,10 @@ export interface SweepCarriedState {
   planned: TrialConfig[];
   nextTrialIndex: number;
   batch: number;
+  /** Training plus scoring FLOPs. */
   flopsSpent: number;
+  /** Scoring part of flopsSpent (absent in states carried from before it was counted). */
+  scoringFlops?: number;
   paused: boolean;
   lastFit?: FitSummary;
 }

@@ -48,9 +48,16 @@ export function countByStatus(results: TrialResult[]): Record<TrialStatus, numbe
   return counts;
 }
 
+/** FLOPs a finished trial charges to the budget: its training plus any data scoring it paid for. */
+export function chargedFlops(result: TrialResult): { total: number; scoring: number } {
+  const scoring = result.final?.scoring_flops;
+  const s = typeof scoring === 'number' && Number.isFinite(scoring) && scoring > 0 ? scoring : 0;
+  return { total: result.flops + s, scoring: s };
+}
+
 /** Why the sweep must stop before planning another batch, if it must. */
 export function budgetStop(spec: SweepSpec, state: SweepCarriedState): string | undefined {
-  const { trials, flops } = spec.budget;
+  const { trials, flops } = spec.budget ?? {};
   if (trials !== undefined && state.nextTrialIndex >= trials) return `trial cap reached (${trials} trials)`;
   if (flops !== undefined && state.flopsSpent >= flops) {
     return `FLOP budget spent (${state.flopsSpent.toExponential(3)} of ${flops.toExponential(3)})`;
@@ -80,6 +87,7 @@ export function buildStatus(
       failed: counts.failed,
     },
     flopsSpent: state.flopsSpent,
+    ...(state.scoringFlops ? { scoringFlops: state.scoringFlops } : {}),
     budget: { ...spec.budget },
     ...(state.lastFit ? { lastFit: state.lastFit } : {}),
     ...(stopReason ? { stopReason } : {}),
@@ -114,8 +122,10 @@ export function validateWorkflowInput(input: { sweepId?: unknown; spec?: Partial
       issues.push(`spec.trial.maxAttempts: expected a positive integer, got ${got(spec.trial.maxAttempts)}`);
     }
   }
-  if (!spec.budget || typeof spec.budget !== 'object' || (spec.budget.trials === undefined && spec.budget.flops === undefined)) {
-    issues.push(`spec.budget: expected flops and/or trials, got ${got(spec.budget)}`);
+  // A grid is finite by itself; every other planner needs a budget to end.
+  const unbounded = !spec.budget || typeof spec.budget !== 'object' || (spec.budget.trials === undefined && spec.budget.flops === undefined);
+  if (unbounded && spec.planner?.kind !== 'grid') {
+    issues.push(`spec.budget: expected flops and/or trials for planner ${got(spec.planner?.kind)}, got ${got(spec.budget)}`);
   }
   return issues;
 }

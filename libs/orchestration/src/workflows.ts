@@ -21,6 +21,7 @@ import type { TrialResult } from '@slab/spec';
 import {
   ORCHESTRATOR_QUEUE,
   type OrchestratorActivities,
+  type FitSummary,
   type PlannedPoint,
   type SweepPhase,
   type SweepReport,
@@ -29,7 +30,7 @@ import {
   type TrainerActivities,
 } from './contracts';
 import { cancelSignal, pauseSignal, resumeSignal, statusQuery } from './messages';
-import { budgetStop, buildStatus, initialState, syntheticResult, trialIdFor, trialRequest, validateWorkflowInput } from './state';
+import { budgetStop, buildStatus, chargedFlops, initialState, syntheticResult, trialIdFor, trialRequest, validateWorkflowInput } from './state';
 
 export const DEFAULT_HISTORY_LIMIT = 8000;
 /** Used when a spec (e.g. one carried from before the field existed) has no trial.heartbeatSeconds. */
@@ -119,7 +120,9 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
 
   const record = (result: TrialResult): void => {
     state.results.push(result);
-    state.flopsSpent += result.flops;
+    const charged = chargedFlops(result);
+    state.flopsSpent += charged.total;
+    if (charged.scoring > 0) state.scoringFlops = (state.scoringFlops ?? 0) + charged.scoring;
     finishedSinceReport.push(result);
   };
 
@@ -141,6 +144,20 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
     }
   };
 
+  /** A fit that cannot be made (bad data, a law that does not suit it) is data too: the sweep goes on. */
+  const fitLaws = async (): Promise<{ summary: FitSummary; report: unknown }> => {
+    try {
+      return await fitter.fitLaws({ sweepId, spec, results: state.results, planned: state.planned });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
+      const skipped = `fit failed: ${cause}`;
+      log.warn('fitLaws failed; the sweep goes on without this fit', { sweepId, error: skipped });
+      const summary: FitSummary = { law: spec.law.name, params: {}, converged: false, nPoints: 0, formula: '', skipped };
+      return { summary, report: { skipped } };
+    }
+  };
+
   /**
    * Sliding window: start the next trial as soon as one of `parallelism` finishes. Waiting happens in
    * the root scope; only the trial activities run in `scope`, which the cancel signal cancels.
@@ -155,7 +172,7 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
           await report(); // tell the gateway we are paused, then wait for resume
           await condition(() => cancelled || !state.paused);
         }
-        const spent = budgetStop({ ...spec, budget: { flops: spec.budget.flops } }, state);
+        const spent = budgetStop({ ...spec, budget: { flops: spec.budget?.flops } }, state);
         if (cancelled || spent) {
           for (const skipped of trials.slice(i)) {
             const why = cancelled ? cancelReason : `not started: ${spent}`;
@@ -192,7 +209,7 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
         stopReason = plan.stop;
         break;
       }
-      const cap = spec.budget.trials === undefined ? plan.points.length : spec.budget.trials - state.nextTrialIndex;
+      const cap = spec.budget?.trials === undefined ? plan.points.length : spec.budget.trials - state.nextTrialIndex;
       const points = plan.points.slice(0, Math.max(0, cap));
       if (points.length === 0) {
         stopReason = 'planner proposed no new points';
@@ -212,7 +229,7 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
       trialScope = undefined;
 
       phase = 'fitting';
-      const fit = await fitter.fitLaws({ sweepId, spec, results: state.results, planned: state.planned });
+      const fit = await fitLaws();
       state.lastFit = fit.summary;
       state.batch += 1;
       await report({ fit });

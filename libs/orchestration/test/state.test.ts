@@ -1,6 +1,6 @@
 import type { SweepSpec, TrialResult } from '@slab/spec';
 import { describe, expect, it } from 'vitest';
-import { budgetStop, buildStatus, countByStatus, initialState, syntheticResult, trialIdFor, validateWorkflowInput } from '../src/state';
+import { budgetStop, buildStatus, countByStatus, initialState, syntheticResult, trialIdFor, validateWorkflowInput, chargedFlops } from '../src/state';
 
 const spec = (over: Partial<SweepSpec> = {}): SweepSpec => ({
   name: 'unit', task: { dataset: 'd', model: 'mlp', plugin: 'tfjs' }, dimensions: {}, budget: { trials: 4, flops: 1e9 },
@@ -33,7 +33,7 @@ describe('sweep state helpers', () => {
   });
 
   it('names every bad field of the workflow input', () => {
-    const bad = spec({ parallelism: 0, resourceClass: '', budget: {}, trial: { ...spec().trial, maxAttempts: 1.5, timeoutSeconds: -1, heartbeatSeconds: 0 } });
+    const bad = spec({ parallelism: 0, resourceClass: '', budget: {}, planner: { ...spec().planner, kind: 'random' }, trial: { ...spec().trial, maxAttempts: 1.5, timeoutSeconds: -1, heartbeatSeconds: 0 } });
     expect(validateWorkflowInput({ sweepId: '', spec: bad })).toEqual([
       'sweepId: expected a non-empty string, got ""',
       'spec.parallelism: expected a positive integer, got 0',
@@ -41,8 +41,21 @@ describe('sweep state helpers', () => {
       'spec.trial.timeoutSeconds: expected a positive number, got -1',
       'spec.trial.heartbeatSeconds: expected a positive number, got 0',
       'spec.trial.maxAttempts: expected a positive integer, got 1.5',
-      'spec.budget: expected flops and/or trials, got {}',
+      `spec.budget: expected flops and/or trials for planner "${bad.planner.kind}", got {}`,
     ]);
     expect(validateWorkflowInput({ sweepId: 'ok', spec: spec() })).toEqual([]);
+  });
+
+  it('lets a grid run without a budget (it is finite) but no other planner', () => {
+    const grid = spec({ budget: {}, planner: { ...spec().planner, kind: 'grid' } });
+    expect(validateWorkflowInput({ sweepId: 'ok', spec: grid })).toEqual([]);
+    const random = spec({ budget: {}, planner: { ...spec().planner, kind: 'random' } });
+    expect(validateWorkflowInput({ sweepId: 'ok', spec: random })).toEqual(['spec.budget: expected flops and/or trials for planner "random", got {}']);
+  });
+
+  it('charges data-scoring FLOPs to the budget beside training FLOPs', () => {
+    const r = { trialId: 't', status: 'completed' as const, params: 1, data: 1, flops: 100, final: { scoring_flops: 40 }, resumedFromStep: 0, steps: 1, backend: 'cpu', wallSeconds: 0 };
+    expect(chargedFlops(r)).toEqual({ total: 140, scoring: 40 });
+    expect(chargedFlops({ ...r, final: { scoring_flops: null } })).toEqual({ total: 100, scoring: 0 });
   });
 });

@@ -3,17 +3,20 @@
  * last heartbeat, progress → heartbeat, cancellation → AbortSignal, metrics → the emitter's stream),
  * emits lifecycle events and flushes the stream before returning. Plugins never see Temporal.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { TrialProgress, TrialRequest, TrialResult } from '@slab/spec';
 import type { TrainerPlugin, TrialContext } from './plugin';
+import { readLocalRecord, UnackedPoints, writeLocalRecord } from './local-record';
 
 /** The part of the worker SDK's TrialStream this activity uses. */
 export interface TrialStreamLike {
   point(step: number, name: string, value: number): void;
   event(status: string, info: Record<string, unknown>): void;
   flush(timeoutMs?: number): Promise<unknown>;
+  /** Frames not yet acked by the gateway (what the local record must cover). */
+  readonly unacked?: number;
 }
 
 /** The part of the worker SDK's MetricEmitter this activity uses. */
@@ -67,28 +70,6 @@ function resumePoint(details: unknown): TrialProgress | undefined {
   return typeof d.checkpointUri === 'string' ? { step: d.step, checkpointUri: d.checkpointUri } : { step: d.step };
 }
 
-const PROGRESS_FILE = 'progress.json';
-
-/**
- * Heartbeats are throttled by the SDK (to 0.8 × heartbeatTimeout), so the server may hold progress
- * older than the last checkpoint. Each checkpoint is therefore also recorded beside it on disk, and a
- * retried attempt on the same machine resumes from whichever of the two is further along.
- */
-function readLocalProgress(checkpointDir: string): TrialProgress | undefined {
-  try {
-    const p = resumePoint(JSON.parse(readFileSync(join(checkpointDir, PROGRESS_FILE), 'utf8')));
-    return p?.checkpointUri && existsSync(p.checkpointUri) ? p : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeLocalProgress(checkpointDir: string, p: TrialProgress): void {
-  const file = join(checkpointDir, PROGRESS_FILE);
-  writeFileSync(`${file}.tmp`, JSON.stringify(p));
-  renameSync(`${file}.tmp`, file);
-}
-
 function furthest(a: TrialProgress | undefined, b: TrialProgress | undefined): TrialProgress | undefined {
   if (!a) return b;
   if (!b) return a;
@@ -119,7 +100,8 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
     const { backend } = await init();
     const checkpointDir = join(checkpointRoot, safeSegment(request.sweepId), safeSegment(request.trialId));
     mkdirSync(checkpointDir, { recursive: true });
-    const resume = furthest(resumePoint(info.heartbeatDetails), readLocalProgress(checkpointDir));
+    const local = readLocalRecord(checkpointDir);
+    const resume = furthest(resumePoint(info.heartbeatDetails), local?.progress);
 
     const stream = emitter.openTrial(request.sweepId, request.trialId);
     const flush = async () => {
@@ -133,6 +115,9 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
     const attempt = info.attempt;
     stream.event('running', { attempt, backend, resumedFromStep: resume?.step ?? 0, taskQueue: info.taskQueue });
     if (resume) say(`attempt ${attempt}: resuming from step ${resume.step}`);
+    // Points the previous attempt emitted before its checkpoint but never saw acked: send them again.
+    if (local && resume?.checkpointUri === local.progress.checkpointUri) for (const q of local.pending) stream.point(q.step, q.name, q.value ?? NaN);
+    const unacked = new UnackedPoints();
 
     // Keep heartbeating the last progress between the plugin's own reports (long evals, data loading)
     // so cancellation still arrives; a dead worker stops this timer too, so heartbeatTimeout still fires.
@@ -143,11 +128,14 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
     const ctx: TrialContext = {
       request,
       resume,
-      emit: (step, name, value) => stream.point(step, name, value),
+      emit: (step, name, value) => {
+        unacked.add(step, name, value);
+        stream.point(step, name, value);
+      },
       progress: (p) => {
-        if (p.checkpointUri && (p.checkpointUri !== lastProgress?.checkpointUri || p.step !== lastProgress?.step)) {
+        if (p.checkpointUri && p.checkpointUri !== lastProgress?.checkpointUri) {
           try {
-            writeLocalProgress(checkpointDir, p);
+            writeLocalRecord(checkpointDir, { progress: p, pending: unacked.atCheckpoint(stream.unacked ?? 1) });
           } catch (err) {
             say(`could not record checkpoint progress locally: ${(err as Error).message}`);
           }

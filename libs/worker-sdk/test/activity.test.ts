@@ -203,3 +203,50 @@ describe('runTrial keep-alive', () => {
     expect(beats).toEqual([{ step: 4, checkpointUri: 'ckpt-4' }, { step: 4, checkpointUri: 'ckpt-4' }, { step: 4, checkpointUri: 'ckpt-4' }]);
   });
 });
+
+describe('runTrial after a kill between a checkpoint and the ack of its metrics', () => {
+  it('sends again the points the killed attempt emitted before its checkpoint but never saw acked', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const sent: { step: number; name: string; value: number }[] = [];
+    let acked = false;
+    // A gateway that never acks during the first attempt (it was killed before the acks came).
+    const emitter: MetricEmitterLike = {
+      openTrial: () => ({
+        point: (step, name, value) => sent.push({ step, name, value }),
+        event: () => undefined,
+        flush: async () => undefined,
+        get unacked() {
+          return acked ? 0 : 5;
+        },
+      }),
+    };
+    const started: number[] = [];
+    const plugin: TrainerPlugin = {
+      ...countingPlugin(10, started),
+      async run(ctx) {
+        const from = ctx.resume ? ctx.resume.step + 1 : 0;
+        started.push(from);
+        for (let step = from; step < 10; step++) {
+          ctx.emit(step, 'train_loss', 1 / (step + 1));
+          if (step % 3 === 2) {
+            const uri = join(ctx.checkpointDir, `ckpt-${step}`);
+            writeFileSync(uri, String(step));
+            ctx.progress({ step, checkpointUri: uri });
+          }
+          if (started.length === 1 && step === 6) throw new Error('worker killed');
+        }
+        return result(ctx.request, 'completed', from, 10);
+      },
+    };
+    const req = { ...request(), trialId: 's1-t0077' };
+    const { runTrial } = createTrialActivities({ plugin, emitter, checkpointRoot: root, log: () => {} });
+    await expect(mockEnv().run(runTrial, req)).rejects.toThrow('worker killed');
+    // Attempt 1 emitted steps 0..6 and checkpointed at 5; none of it was acked, then the points were lost.
+    sent.length = 0;
+    acked = true;
+    await mockEnv({ attempt: 2 }).run(runTrial, req);
+    expect(started).toEqual([0, 6]);
+    // Steps 0..5 come again from the record, then 6..9 from training: nothing missing.
+    expect([...new Set(sent.map((p) => p.step))].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});

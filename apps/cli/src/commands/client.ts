@@ -71,13 +71,17 @@ export function registerClientCommands(program: Command): void {
       if (opts.json) return console.log(JSON.stringify({ ...detail, trials }, null, 2));
       const { status } = detail;
       console.log(`${id} ${detail.sweep.name}: ${status.phase}${status.stopReason ? ` (${status.stopReason})` : ''}, batch ${status.batch}`);
-      console.log(`FLOPs spent ${sci(status.flopsSpent)}${status.budget.flops ? ` of ${sci(status.budget.flops)}` : ''}`);
+      console.log(`FLOPs spent ${sci(status.flopsSpent)}${status.budget.flops ? ` of ${sci(status.budget.flops)}` : ''}${status.scoringFlops ? ` (data scoring ${sci(status.scoringFlops)})` : ''}`);
       console.log(table(['trial', 'status', 'config', 'N', 'D', 'eval_loss', 'backend'], trials.map((t) => [t.id.slice(id.length + 1), t.status, configLabel(t.config ?? {}), sci(t.params), sci(t.data), sci(t.final?.eval_loss ?? null, 4), t.backend ?? ''])));
       const fit = detail.fit?.summary ?? status.lastFit;
       if (fit) {
         console.log(`\nfit (${fit.nPoints} points${fit.converged ? '' : ', NOT converged'}): ${fit.formula ?? fit.skipped}`);
         if (fit.target) console.log(`target ${fit.target.label}: ${sci(fit.target.value, 4)} [${sci(fit.target.lo, 4)}, ${sci(fit.target.hi, 4)}]`);
         if (fit.holdoutError !== undefined) console.log(`held-out error: ${(fit.holdoutError * 100).toFixed(2)}%`);
+        if (fit.groups?.length) {
+          console.log(`\none fit per group${fit.group ? ` (best at the target: ${fit.group})` : ''}:`);
+          console.log(table(['group', 'points', 'law', 'target'], fit.groups.map((g) => [g.key, g.summary.nPoints, g.summary.formula || g.summary.skipped || '', g.summary.target ? `${sci(g.summary.target.value, 4)} [${sci(g.summary.target.lo, 4)}, ${sci(g.summary.target.hi, 4)}]` : '—'])));
+        }
       }
     });
 
