@@ -6,6 +6,7 @@ import { formatIssues, parseSpec } from '@slab/spec';
 import { clientTarget } from '../config';
 import { configLabel, sci, table } from '../format';
 import { watchSweep } from '../watch';
+import type { SweepStatus } from '@slab/orchestration';
 
 export function gatewayClient(opts: { gateway?: string }): GatewayClient {
   const { gatewayUrl, token } = clientTarget(opts);
@@ -32,14 +33,20 @@ export async function submitAndMaybeWatch(client: GatewayClient, specText: strin
   console.log(`submitted sweep ${id} (${name})`);
   if (watch) {
     const status = await watchSweep(client, id);
-    printFinal(status.phase, status.lastFit?.formula, status.stopReason);
+    printFinal(status);
   }
   return id;
 }
 
-export function printFinal(phase: string, formula?: string, stopReason?: string): void {
-  console.log(`sweep ${phase}${stopReason ? ` (${stopReason})` : ''}`);
-  if (formula) console.log(`fitted law: ${formula}`);
+export function printFinal(status: SweepStatus): void {
+  console.log(`sweep ${status.phase}${status.stopReason ? ` (${status.stopReason})` : ''}`);
+  const fit = status.lastFit;
+  if (fit?.groups?.length) {
+    for (const g of fit.groups) console.log(`  ${g.key}: ${g.summary.formula || g.summary.skipped}`);
+    if (fit.group) console.log(`best${fit.target ? ` at the target (${fit.target.label})` : ''}: ${fit.group}`);
+  }
+  if (fit?.formula) console.log(`fitted law${fit.group ? ` (${fit.group})` : ''}: ${fit.formula}`);
+  else if (fit?.skipped) console.log(`no fit: ${fit.skipped}`);
 }
 
 export function registerClientCommands(program: Command): void {
@@ -88,7 +95,7 @@ export function registerClientCommands(program: Command): void {
   withGateway(program.command('watch').argument('<id>', 'sweep id').description('live progress of a sweep until it ends'))
     .action(async (id: string, opts: { gateway?: string }) => {
       const status = await watchSweep(gatewayClient(opts), id);
-      printFinal(status.phase, status.lastFit?.formula, status.stopReason);
+      printFinal(status);
     });
 
   for (const verb of ['pause', 'resume', 'cancel'] as const) {

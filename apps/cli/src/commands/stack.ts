@@ -59,7 +59,7 @@ export function registerStackCommands(program: Command): void {
         const abort = new AbortController();
         process.once('SIGINT', () => abort.abort());
         const status = await watchSweep(client, id, { signal: abort.signal });
-        printFinal(status.phase, status.lastFit?.formula, status.stopReason);
+        printFinal(status);
         const fit = status.lastFit;
         if (fit?.target) console.log(`prediction ${fit.target.label}: ${sci(fit.target.value, 4)} (95% interval ${sci(fit.target.lo, 4)} – ${sci(fit.target.hi, 4)})`);
         console.log(`trials: ${status.trials.completed} completed, ${status.trials.diverged} diverged, ${status.trials.failed} failed; FLOPs ${sci(status.flopsSpent)}`);
