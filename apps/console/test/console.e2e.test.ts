@@ -20,7 +20,9 @@ const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'console-e2e-token';
 const SWEEP = 'e2e-sweep';
 const WIDTHS = [16, 64, 256];
-const trialId = (i: number) => `${SWEEP}-t${String(i).padStart(4, '0')}`;
+const CURATION = 'e2e-curation';
+const CHINCHILLA = 'e2e-chinchilla';
+const trialId = (i: number, sweep = SWEEP) => `${sweep}-t${String(i).padStart(4, '0')}`;
 const outputDir = join(import.meta.dirname, 'output');
 
 /** A trainer's side of the websocket: hello, then sequenced frames, resolving on each trial's ack. */
@@ -28,7 +30,10 @@ class Trainer {
   private readonly acked = new Map<string, number>();
   private readonly waiters: (() => void)[] = [];
   private readonly seq = new Map<string, number>();
-  private constructor(private readonly ws: WebSocket) {
+  private constructor(
+    private readonly ws: WebSocket,
+    private readonly sweep: string,
+  ) {
     ws.on('message', (data: Buffer) => {
       const frame = decodeServerFrame(new Uint8Array(data));
       if (frame.kind === 'ack') this.acked.set(frame.ack.trialId, frame.ack.seq);
@@ -37,10 +42,10 @@ class Trainer {
     });
   }
 
-  static async connect(url: string): Promise<Trainer> {
+  static async connect(url: string, sweep = SWEEP): Promise<Trainer> {
     const ws = new WebSocket(url);
     await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
-    const t = new Trainer(ws);
+    const t = new Trainer(ws, sweep);
     t.send({ kind: 'hello', hello: { token: TOKEN, workerId: 'e2e-worker' } });
     return t;
   }
@@ -54,7 +59,7 @@ class Trainer {
   }
 
   async open(trial: string): Promise<void> {
-    this.send({ kind: 'open', open: { sweepId: SWEEP, trialId: trial } });
+    this.send({ kind: 'open', open: { sweepId: this.sweep, trialId: trial } });
     await this.until(() => this.acked.has(trial));
     this.seq.set(trial, this.acked.get(trial)!);
   }
@@ -62,14 +67,14 @@ class Trainer {
   async metrics(trial: string, points: MetricPoint[]): Promise<void> {
     const seq = this.seq.get(trial)! + 1;
     this.seq.set(trial, seq);
-    this.send({ kind: 'metrics', metrics: { sweepId: SWEEP, trialId: trial, seq, points } });
+    this.send({ kind: 'metrics', metrics: { sweepId: this.sweep, trialId: trial, seq, points } });
     await this.until(() => (this.acked.get(trial) ?? 0) >= seq);
   }
 
   async event(trial: string, status: string, info: Record<string, unknown>): Promise<void> {
     const seq = this.seq.get(trial)! + 1;
     this.seq.set(trial, seq);
-    this.send({ kind: 'event', event: { sweepId: SWEEP, trialId: trial, seq, status, infoJson: JSON.stringify(info), wallTime: Date.now() / 1000 } });
+    this.send({ kind: 'event', event: { sweepId: this.sweep, trialId: trial, seq, status, infoJson: JSON.stringify(info), wallTime: Date.now() / 1000 } });
     await this.until(() => (this.acked.get(trial) ?? 0) >= seq);
   }
 
@@ -89,13 +94,13 @@ function lossPoints(width: number, fromStep: number, toStep: number, every: numb
   return pts;
 }
 
-function status(phase: SweepStatus['phase'], completed: number, flopsSpent: number): SweepStatus {
+function status(phase: SweepStatus['phase'], completed: number, flopsSpent: number, planned = WIDTHS.length): SweepStatus {
   return {
     sweepId: SWEEP,
     name: 'console-e2e',
     phase,
     batch: 1,
-    trials: { planned: WIDTHS.length, running: WIDTHS.length - completed, completed, diverged: 0, failed: 0 },
+    trials: { planned, running: planned - completed, completed, diverged: 0, failed: 0 },
     flopsSpent,
     budget: { flops: 1e13, trials: 12 },
   };
@@ -121,6 +126,8 @@ describe('console against a live gateway', () => {
     // written through the store (WAL: a second connection next to the gateway's is fine).
     const store = openStore(dbPath);
     store.createSweep({ id: SWEEP, name: 'console-e2e', specYaml: 'name: console-e2e\n' });
+    store.createSweep({ id: CURATION, name: 'curation-e2e', specYaml: 'name: curation-e2e\n' });
+    store.createSweep({ id: CHINCHILLA, name: 'chinchilla-e2e', specYaml: 'name: chinchilla-e2e\n' });
     store.close();
     gateway = await startGateway({ dbPath, token: TOKEN, consoleDir, host: '127.0.0.1', port: 0 });
     client = new GatewayClient(gateway.url, TOKEN);
@@ -230,4 +237,178 @@ describe('console against a live gateway', () => {
     expect(pageErrors).toEqual([]);
     trainer.close();
   }, 90_000);
+
+  it('shows a grouped curation fit: curves by strategy, one law per group, the best group named', async () => {
+    // 2 strategies × 2 kept fractions × 3 data sizes; width 64 (N = 55k) everywhere, so the
+    // one-variable law y = E + A·x^-alpha is about D.
+    const strategies = ['random', 'el2n-keep-hard'];
+    const keeps = [0.25, 0.5];
+    const datas = [1000, 2000, 4000];
+    const N = 55_000;
+    const C = 1e10;
+    const xAtC = C / (6 * N);
+    const laws: Record<string, { E: number; A: number; alpha: number }> = {
+      'random 0.25': { E: 0.4, A: 30, alpha: 0.5 },
+      'random 0.5': { E: 0.38, A: 30, alpha: 0.5 },
+      'el2n-keep-hard 0.25': { E: 0.36, A: 40, alpha: 0.55 },
+      'el2n-keep-hard 0.5': { E: 0.33, A: 45, alpha: 0.55 },
+    };
+    const law = (p: { E: number; A: number; alpha: number }, x: number) => p.E + p.A * x ** -p.alpha;
+    const trials = strategies.flatMap((strategy) => keeps.flatMap((keep) => datas.map((data) => ({ strategy, keep, data }))));
+    const id = (i: number) => trialId(i, CURATION);
+    await client.report(CURATION, {
+      status: { ...status('running', 0, 0, 12), sweepId: CURATION, name: 'curation-e2e' },
+      newTrials: trials.map((t, i) => ({
+        trialId: id(i),
+        config: { width: 64, data: t.data, 'curation.strategy': t.strategy, 'curation.keep': t.keep, seed: 1 },
+        reason: 'grid',
+      })),
+    });
+    const trainer = await Trainer.connect(gateway.wsUrl, CURATION);
+    for (const i of trials.keys()) {
+      await trainer.open(id(i));
+      await trainer.metrics(id(i), lossPoints(16 + i * 8, 10, 100, 10));
+      await trainer.event(id(i), 'completed', { backend: 'cpu' });
+    }
+    const groupKey = (strategy: string, keep: number) => `curation.strategy=${strategy} curation.keep=${keep}`;
+    const groups = strategies.flatMap((strategy) =>
+      keeps.map((keep) => {
+        const params = laws[`${strategy} ${keep}`];
+        const samples = Array.from({ length: 20 }, (_, k) => ({ ...params, E: params.E * (0.97 + k * 0.003) }));
+        const preds = samples.map((p) => law(p, xAtC)).sort((a, b) => a - b);
+        const summary = {
+          law: 'power-law-plus-constant',
+          params,
+          converged: true,
+          nPoints: datas.length,
+          formula: `y = ${params.E} + ${params.A} * x^-${params.alpha}`,
+          target: { value: law(params, xAtC), lo: preds[1], hi: preds[18], label: `eval_loss at C=1.00e+10 (x=${xAtC.toExponential(2)})` },
+        };
+        return { key: groupKey(strategy, keep), values: { 'curation.strategy': strategy, 'curation.keep': keep }, summary, report: { law: summary.law, params, bootstrap: { samples } } };
+      }),
+    );
+    const best = groups.reduce((a, b) => (b.summary.target.value < a.summary.target.value ? b : a));
+    expect(best.key).toBe(groupKey('el2n-keep-hard', 0.5));
+    await client.report(CURATION, {
+      status: { ...status('running', trials.length, 3.1e12, trials.length), sweepId: CURATION, name: 'curation-e2e', scoringFlops: 0.9e12 },
+      finished: trials.map((t, i) => {
+        const loss = law(laws[`${t.strategy} ${t.keep}`], t.data) * (1 + [0.01, -0.01, 0.004][i % 3]);
+        return { trialId: id(i), status: 'completed' as const, params: N, data: t.data, flops: 6 * N * t.data, final: { eval_loss: loss }, resumedFromStep: 0, steps: 100, backend: 'cpu', wallSeconds: 1 };
+      }),
+      fit: {
+        summary: { ...best.summary, group: best.key, groups: groups.map((g) => ({ key: g.key, values: g.values, summary: g.summary })) },
+        report: { ...best.report, group: best.key, groups: groups.map((g) => ({ key: g.key, values: g.values, report: g.report })) },
+      },
+    });
+    trainer.close();
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${gateway.url}/#/sweeps/${CURATION}`);
+
+    // Loss curves are coloured by strategy: one legend entry per strategy, one colour per strategy.
+    await expect.poll(() => page.locator('path.series[data-series$=":train_loss"]').count(), { timeout: 15_000 }).toBe(trials.length);
+    expect(await page.locator('#curves-note').textContent()).toBe('per trial, colour by curation.strategy');
+    expect(await page.locator('[data-testid="curves"] .legend-item[data-category]').allTextContents()).toEqual(['el2n-keep-hard', 'random']);
+    const strokes = await Promise.all(trials.map((_, i) => page.locator(`path.series[data-series="${id(i)}:train_loss"]`).getAttribute('stroke')));
+    const byStrategy = (s: string) => new Set(strokes.filter((_, i) => trials[i].strategy === s));
+    expect(byStrategy('random').size).toBe(1);
+    expect(byStrategy('el2n-keep-hard').size).toBe(1);
+    expect([...byStrategy('random')][0]).not.toBe([...byStrategy('el2n-keep-hard')][0]);
+
+    // The budget legend splits training from data-scoring FLOPs.
+    await expect.poll(() => page.locator('[data-testid="flops-split"]').textContent(), { timeout: 15_000 }).toContain('data scoring 900 GFLOP');
+    expect(await page.locator('[data-testid="flops-split"]').textContent()).toContain('training 2.20 TFLOP');
+
+    // One fit per group: the table, the best group highlighted and named, a curve and band per group on D.
+    const rows = page.locator('[data-testid="fit-groups"] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(groups.length);
+    expect(await page.locator('[data-testid="fit-groups"] tr[data-best="true"]').getAttribute('data-group')).toBe(best.key);
+    expect(await page.locator('[data-testid="fit-answer"]').textContent()).toContain('Best at C=1.00e+10: curation.strategy=el2n-keep-hard, curation.keep=0.5');
+    expect(await page.locator('[data-testid="fit-formula"]').textContent()).toBe(best.summary.formula);
+    const dFig = page.locator('figure[data-axis="D"]');
+    expect(await page.locator('figure[data-axis="N"]').count()).toBe(0);
+    expect(await dFig.locator('path.series[data-series^="group:"]').count()).toBe(groups.length);
+    expect(await dFig.locator('path.band').count()).toBe(groups.length);
+    expect(await dFig.locator('circle.marker').count()).toBe(trials.length);
+    const bestCurve = dFig.locator(`path.series[data-series="group:${best.key}:D:0"]`);
+    expect(Number(await bestCurve.getAttribute('stroke-width'))).toBeGreaterThan(2);
+    // Group hues follow the strategy colours of the loss curves.
+    const hue = (c: string | null) => /hsl\((\d+)/.exec(c ?? '')?.[1];
+    expect(hue(await bestCurve.getAttribute('stroke'))).toBe(hue([...byStrategy('el2n-keep-hard')][0]));
+    // Predictions at the target, lowest first, best highlighted.
+    const intervals = page.locator('[data-testid="group-targets"] g.interval');
+    expect(await intervals.count()).toBe(groups.length);
+    expect(await intervals.first().getAttribute('data-group')).toBe(best.key);
+    expect(await page.locator('[data-testid="group-targets"] g.interval.best').count()).toBe(1);
+
+    mkdirSync(outputDir, { recursive: true });
+    await page.screenshot({ path: join(outputDir, 'curation-detail.png'), fullPage: true });
+    // Clip from the full page: an element screenshot scrolls the card under the sticky top bar.
+    const box = (await page.locator('#fit-card').boundingBox())!;
+    await page.screenshot({ path: join(outputDir, 'curation-fit.png'), fullPage: true, clip: box });
+    // The grouped chart carries its own legend, best group first.
+    expect(await dFig.locator('.legend-item[data-group]').first().getAttribute('data-group')).toBe(best.key);
+    expect(await rows.first().getAttribute('data-group')).toBe(best.key);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('draws the compute-optimal frontier of a Chinchilla fit with its exponent', async () => {
+    const params = { E: 1.82, A: 482, alpha: 0.35, B: 2085, beta: 0.37 };
+    const samples = Array.from({ length: 30 }, (_, k) => ({ ...params, alpha: 0.33 + k * 0.0014, beta: 0.36 + k * 0.0007 }));
+    const grid = [1e8, 4e8, 1.6e9].flatMap((n) => [2e9, 8e9, 3.2e10].map((d) => ({ n, d })));
+    const loss = (n: number, d: number) => params.E + params.A / n ** params.alpha + params.B / d ** params.beta;
+    await client.report(CHINCHILLA, {
+      status: { ...status('running', grid.length, 1e21, grid.length), sweepId: CHINCHILLA, name: 'chinchilla-e2e' },
+      newTrials: grid.map((g, i) => ({ trialId: trialId(i, CHINCHILLA), config: { params: g.n, data: g.d }, reason: 'grid' })),
+      finished: grid.map((g, i) => ({
+        trialId: trialId(i, CHINCHILLA),
+        status: 'completed',
+        params: g.n,
+        data: g.d,
+        flops: 6 * g.n * g.d,
+        final: { eval_loss: loss(g.n, g.d) },
+        resumedFromStep: 0,
+        steps: 10,
+        backend: 'replay',
+        wallSeconds: 0,
+      })),
+      fit: {
+        summary: { law: 'chinchilla', params, converged: true, nPoints: grid.length, formula: 'L = 1.82 + 482/N^0.35 + 2085/D^0.37' },
+        report: { law: 'chinchilla', params, bootstrap: { samples } },
+      },
+    });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${gateway.url}/#/sweeps/${CHINCHILLA}`);
+    const frontier = page.locator('[data-testid="frontier"]');
+    await frontier.waitFor({ timeout: 15_000 });
+    expect(await frontier.locator('path.series[data-series="frontier:N"]').count()).toBe(1);
+    expect(await frontier.locator('path.series[data-series="frontier:D"]').count()).toBe(1);
+    expect(await frontier.locator('path.band').count()).toBe(2);
+    expect(await frontier.locator('circle.marker').count()).toBe(grid.length);
+    const a = params.beta / (params.alpha + params.beta);
+    const text = await page.locator('[data-testid="frontier-a"]').textContent();
+    expect(text).toMatch(new RegExp(`^${a.toFixed(3)} \\[0\\.\\d{3}, 0\\.\\d{3}\\]$`));
+    const [lo, hi] = /\[(.*), (.*)\]/.exec(text!)!.slice(1).map(Number);
+    expect(lo).toBeLessThan(a);
+    expect(hi).toBeGreaterThan(a);
+    // The N* curve rises with compute with slope a on log-log axes: compare its two ends in pixels
+    // against the D* curve, whose slope is 1 - a (> a here, so it is steeper).
+    const slope = async (s: string) => {
+      const d = (await frontier.locator(`path.series[data-series="${s}"]`).getAttribute('d'))!;
+      const pts = [...d.matchAll(/[ML]([\d.]+),([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+      const [p0, p1] = [pts[0], pts[pts.length - 1]];
+      return (p0[1] - p1[1]) / (p1[0] - p0[0]);
+    };
+    const [sN, sD] = [await slope('frontier:N'), await slope('frontier:D')];
+    expect(sN).toBeGreaterThan(0);
+    expect(sD / sN).toBeCloseTo((1 - a) / a, 1);
+    await page.locator('[data-testid="frontier"]').screenshot({ path: join(outputDir, 'chinchilla-frontier.png') });
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 60_000);
 });

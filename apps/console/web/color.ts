@@ -30,3 +30,23 @@ export function sizeColors(sizes: number[]): (size: number | undefined) => strin
     return hi > lo ? ramp((Math.log10(size) - lo) / (hi - lo)) : ramp(0.45);
   };
 }
+
+/**
+ * Categorical hues for unordered dimensions (curation strategy): well separated, all dark enough
+ * for thin lines on white. A value's hue is its index among the dimension's sorted values, so the
+ * loss curves, the trial table and the grouped fit agree on it.
+ */
+const HUES = [217, 27, 135, 290, 188, 0, 48, 330, 95, 255];
+
+export function hueColor(index: number, shade = 0.5): string {
+  const hue = HUES[index % HUES.length];
+  // shade 0 → dark, 1 → light; lightness kept in a band where lines still read on white.
+  const light = 30 + Math.min(1, Math.max(0, shade)) * 30;
+  return `hsl(${hue} 68% ${light}%)`;
+}
+
+/** Distinct values in display order: numbers ascending, text alphabetically. */
+export function sortedValues(values: Iterable<string | number | undefined>): (string | number)[] {
+  const set = [...new Set([...values].filter((v): v is string | number => v !== undefined && v !== null))];
+  return set.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b), undefined, { numeric: true })));
+}

@@ -24,6 +24,16 @@ export interface FitView {
   evaluate?: (at: Partial<Record<LawVar, number>>, p?: Params) => number;
   samples: Params[];
   intervals: Record<string, [number, number]>;
+  /** The law's terms coef/var^exp, by parameter name (empty when the form is not understood). */
+  terms: LawTerm[];
+  /** Parameter holding the constant term, if any. */
+  constant?: string;
+}
+
+export interface LawTerm {
+  v: LawVar;
+  coef: string;
+  exp: string;
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -146,6 +156,7 @@ export function readFit(row: FitRow): FitView {
     vars: [],
     samples,
     intervals,
+    terms: [],
   };
 
   const c = pick(params, ROLES.constant);
@@ -153,23 +164,51 @@ export function readFit(row: FitRow): FitView {
   const alpha = pick(params, ROLES.expN);
   const b = pick(params, ROLES.coefD);
   const beta = pick(params, ROLES.expD);
-  const terms: { v: LawVar; coef: string; exp: string }[] = [];
+  const terms: LawTerm[] = [];
   if (a && alpha && b && beta) terms.push({ v: 'N', coef: a, exp: alpha }, { v: 'D', coef: b, exp: beta });
   else if (a && alpha) terms.push({ v: singleVar(formula, report), coef: a, exp: alpha });
   else if (b && beta) terms.push({ v: 'D', coef: b, exp: beta });
   if (terms.length === 0 || view.skipped) return view;
+  return withTerms(view, terms, c);
+}
 
-  view.vars = terms.map((t) => t.v);
-  view.evaluate = (at, p = params) => {
-    let loss = c ? p[c] : 0;
-    for (const term of terms) {
-      const x = at[term.v];
-      if (x === undefined) return NaN;
-      loss += p[term.coef] / x ** p[term.exp];
-    }
-    return loss;
+function withTerms(view: FitView, terms: LawTerm[], constant: string | undefined): FitView {
+  const params = view.params;
+  return {
+    ...view,
+    terms,
+    constant,
+    vars: terms.map((t) => t.v),
+    evaluate: (at, p = params) => {
+      let loss = constant ? p[constant] : 0;
+      for (const term of terms) {
+        const x = at[term.v];
+        if (x === undefined) return NaN;
+        loss += p[term.coef] / x ** p[term.exp];
+      }
+      return loss;
+    },
   };
-  return view;
+}
+
+/**
+ * A one-variable law (`y = E + A·x^-alpha`) does not say whether x is N or D: the spec maps it.
+ * The stored report does not carry that map, so the axis is read from the data: of the variables
+ * that vary across the observations, the one the fitted law predicts best (log residuals).
+ */
+export function placeSingleVar(fit: FitView, obs: { N?: number; D?: number; loss: number }[]): FitView {
+  if (fit.terms.length !== 1 || !fit.evaluate) return fit;
+  const varies = (v: LawVar) => new Set(obs.map((o) => o[v]).filter((x) => x !== undefined && x > 0)).size > 1;
+  const candidates = (['N', 'D'] as const).filter(varies);
+  if (candidates.length === 0) return fit;
+  const misfit = (v: LawVar) => {
+    const probe = withTerms(fit, [{ ...fit.terms[0], v }], fit.constant);
+    const errs = obs.filter((o) => o[v] !== undefined && o[v]! > 0).map((o) => Math.log(probe.evaluate!({ [v]: o[v] }) / o.loss) ** 2);
+    const mean = errs.reduce((s, e) => s + e, 0) / errs.length;
+    return Number.isFinite(mean) ? mean : Infinity;
+  };
+  const best = candidates.reduce((a, b) => (misfit(b) < misfit(a) ? b : a));
+  return best === fit.terms[0].v ? fit : withTerms(fit, [{ ...fit.terms[0], v: best }], fit.constant);
 }
 
 function quantile(sorted: number[], q: number): number {

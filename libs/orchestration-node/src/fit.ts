@@ -144,7 +144,8 @@ function fitGroup(spec: SweepSpec, results: TrialResult[], planned?: TrialConfig
     ...(holdoutError !== undefined ? { holdoutError } : {}),
     detail: carried,
   };
-  return { summary, report };
+  // Which trial quantity each law variable is, so readers (console, slab predict) can label axes.
+  return { summary, report: { ...report, variables } };
 }
 
 function median(values: number[]): number {

@@ -1,11 +1,13 @@
 /** Live per-trial loss curves: train (solid) and eval (dashed) loss against step, log-log. */
 import { logLogChart, type ChartLine } from '../plot/chart';
 import { esc, formatCount, formatValue } from '../format';
+import type { Coloring } from '../coloring';
 import type { SeriesStore } from '../series';
 import type { TrialRow } from '../types';
 import { trialLabel } from './trials';
 
-export function renderCurves(series: SeriesStore, trialsById: Map<string, TrialRow>, colorOf: (t: TrialRow | undefined) => string): HTMLElement {
+export function renderCurves(series: SeriesStore, trialsById: Map<string, TrialRow>, coloring: Coloring): HTMLElement {
+  const colorOf = coloring.of;
   const lines: ChartLine[] = [];
   const ids = series.trials().sort((a, b) => (trialsById.get(a)?.index ?? 1e9) - (trialsById.get(b)?.index ?? 1e9) || a.localeCompare(b));
   for (const id of ids) {
@@ -30,7 +32,11 @@ export function renderCurves(series: SeriesStore, trialsById: Map<string, TrialR
     }),
   );
   if (ids.length) {
-    const legend = ids
+    // Categorical colouring: one legend entry per category; size colouring: one per trial.
+    const legend = coloring.legend.length
+      ? `<span class="legend-title">${esc(coloring.by)}</span>` +
+        coloring.legend.map((e) => `<span class="legend-item" data-category="${esc(e.label)}"><span class="swatch" style="background:${e.color}"></span>${esc(e.label)}</span>`).join('')
+      : ids
       .map((id) => `<span class="legend-item"><span class="swatch" style="background:${colorOf(trialsById.get(id))}"></span>${esc(trialLabel(trialsById.get(id), id))}</span>`)
       .join('');
     wrap.insertAdjacentHTML(

@@ -4,7 +4,7 @@
  * it live, and every (re)subscription re-reads REST to fill whatever the socket missed.
  */
 import { api, GatewayError } from '../api';
-import { sizeColors } from '../color';
+import { trialColoring } from '../coloring';
 import { esc, formatCount, formatFlops, formatTime } from '../format';
 import { LiveConnection } from '../live';
 import { SeriesStore } from '../series';
@@ -23,7 +23,7 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
   <a class="back" href="#/">← All sweeps</a>
   <div id="head" class="page-head"><h1>${esc(sweepId)}</h1><p class="sub">Loading…</p></div>
   <div id="message" class="error" hidden></div>
-  <div class="card"><div class="card-head"><h2>Loss curves</h2><span class="dim">per trial, colour by model size</span></div><div id="curves" data-testid="curves"></div></div>
+  <div class="card"><div class="card-head"><h2>Loss curves</h2><span class="dim" id="curves-note">per trial, colour by model size</span></div><div id="curves" data-testid="curves"></div></div>
   <div class="card" id="fit-card"><div class="card-head"><h2>Current fit</h2></div><div id="fit" data-testid="fit-panel"></div></div>
   <div class="card"><div class="card-head"><h2>Trials</h2><span class="dim" id="trial-count"></span></div><div id="trials"></div></div>
 </section>`;
@@ -35,11 +35,7 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
   let disposed = false;
 
   const trialsById = () => new Map(trials.map((t) => [t.id, t]));
-  const colorFn = () => {
-    const size = (t: TrialRow | undefined) => t?.config?.width ?? t?.params ?? t?.config?.params;
-    const scale = sizeColors(trials.map(size).filter((v): v is number => v !== undefined));
-    return (t: TrialRow | undefined) => scale(size(t));
-  };
+  const coloring = () => trialColoring(trials);
 
   const showError = (err: unknown) => {
     const el = $('message');
@@ -49,10 +45,14 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
 
   const draw = {
     head: coalesce(() => ($('head').innerHTML = header(detail, sweepId)), 50),
-    curves: coalesce(() => $('curves').replaceChildren(renderCurves(series, trialsById(), colorFn())), 150),
-    fit: coalesce(() => $('fit').replaceChildren(renderFit(fits, detail?.fit, trials, colorFn())), 150),
+    curves: coalesce(() => {
+      const c = coloring();
+      $('curves-note').textContent = `per trial, colour by ${c.by}`;
+      $('curves').replaceChildren(renderCurves(series, trialsById(), c));
+    }, 150),
+    fit: coalesce(() => $('fit').replaceChildren(renderFit(fits, detail?.fit, trials, coloring())), 150),
     trials: coalesce(() => {
-      $('trials').innerHTML = renderTrials(trials, series, colorFn());
+      $('trials').innerHTML = renderTrials(trials, series, coloring().of);
       $('trial-count').textContent = trials.length ? `${trials.length} trials` : '';
     }, 150),
   };
@@ -154,8 +154,11 @@ function header(d: SweepDetail | undefined, id: string): string {
   const status = s?.phase ?? d.sweep.status;
   const counts = s?.trials ?? d.sweep.counts ?? {};
   const spent = s?.flopsSpent ?? d.sweep.flopsSpent;
+  // Scoring (data curation) FLOPs are part of flopsSpent; shown as their own segment of the bar.
+  const scoring = s?.scoringFlops !== undefined && s.scoringFlops > 0 ? Math.min(s.scoringFlops, spent) : undefined;
   const budget = s?.budget?.flops;
   const pct = budget ? Math.min(100, (spent / budget) * 100) : undefined;
+  const scoringPct = budget && scoring !== undefined ? Math.min(pct ?? 0, (scoring / budget) * 100) : 0;
   const terminal = ['completed', 'cancelled', 'failed'].includes(status);
   const paused = status === 'paused';
   const stat = (label: string, value: string | number | undefined, cls = '') =>
@@ -170,8 +173,8 @@ function header(d: SweepDetail | undefined, id: string): string {
   <div class="stats">
     ${stat('planned', counts.planned)}${stat('running', counts.running, 'info-text')}${stat('completed', counts.completed, 'ok-text')}${stat('diverged', counts.diverged, counts.diverged ? 'warn-text' : '')}${stat('failed', counts.failed, counts.failed ? 'bad-text' : '')}
     <div class="budget">
-      <div class="budget-text"><span>FLOPs <b>${formatFlops(spent)}</b>${budget ? ` of ${formatFlops(budget)}` : ''}</span>${pct !== undefined ? `<span class="dim">${pct.toFixed(1)}%</span>` : ''}${s?.budget?.trials ? `<span class="dim">trial cap ${formatCount(s.budget.trials)}</span>` : ''}</div>
-      <div class="bar" role="progressbar" aria-valuenow="${pct ?? 0}" aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style="width:${pct ?? 0}%"></div></div>
+      <div class="budget-text"><span>FLOPs <b>${formatFlops(spent)}</b>${budget ? ` of ${formatFlops(budget)}` : ''}</span>${scoring !== undefined ? `<span class="budget-key" data-testid="flops-split"><span class="swatch train"></span>training ${formatFlops(spent - scoring)} <span class="swatch scoring"></span>data scoring ${formatFlops(scoring)}</span>` : ''}${pct !== undefined ? `<span class="dim">${pct.toFixed(1)}%</span>` : ''}${s?.budget?.trials ? `<span class="dim">trial cap ${formatCount(s.budget.trials)}</span>` : ''}</div>
+      <div class="bar" role="progressbar" aria-valuenow="${pct ?? 0}" aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style="width:${(pct ?? 0) - scoringPct}%"></div>${scoringPct > 0 ? `<div class="bar-fill scoring" style="width:${scoringPct}%"></div>` : ''}</div>
     </div>
   </div>`;
 }
