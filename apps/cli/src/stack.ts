@@ -13,6 +13,7 @@ import { startGateway } from '@slab/gateway';
 import { connectTemporal, createTemporalSweepControl, runOrchestratorWorker } from '@slab/orchestration-node';
 import { buildConsole } from '@slab/console';
 import { DEFAULT_GATEWAY_PORT, resolveToken, writeStackInfo, type StackInfo } from './config';
+import { installTemporalLogging } from './logging';
 
 export interface WorkerSpec {
   queue: string;
@@ -61,6 +62,7 @@ export function spawnTrainerWorker(spec: WorkerSpec, info: StackInfo, stateDir: 
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const log = opts.log ?? ((l: string) => console.error(l));
+  installTemporalLogging();
   mkdirSync(opts.stateDir, { recursive: true });
   const token = resolveToken(opts.stateDir);
   const stops: (() => Promise<void>)[] = [];

@@ -9,6 +9,7 @@ import { loadPlugins, pluginNames } from '../plugins';
 import { parseWorkerSpecs, startStack } from '../stack';
 import { printFinal, readSpecOrExit } from './client';
 import { watchSweep } from '../watch';
+import { installTemporalLogging } from '../logging';
 import { sci } from '../format';
 
 const DEFAULT_WORKERS = 'cpu:tfjs+replay';
@@ -85,6 +86,7 @@ export function registerStackCommands(program: Command): void {
     .option('--gateway <url>', 'gateway URL for metric streaming')
     .option('--checkpoints <dir>', 'checkpoint directory', join(stateDir(), 'checkpoints'))
     .action(async (opts: { queue: string; plugin: string; concurrency?: string; temporal?: string; gateway?: string; checkpoints: string }) => {
+      installTemporalLogging();
       const plugin = await loadPlugins(opts.plugin.split(',').map((s) => s.trim()).filter(Boolean));
       const info = await plugin.init?.();
       const { gatewayUrl, token } = clientTarget(opts);
