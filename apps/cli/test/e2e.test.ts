@@ -1,39 +1,22 @@
 // The whole path on real parts: pinned Temporal dev server, gateway + SQLite, orchestrator worker,
 // a tfjs trainer worker process training on real Fashion-MNIST, metrics over websocket/protobuf.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayClient } from '@slab/api';
-import { startStack, type Stack } from '../src/stack';
+import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/program';
-import { isContiguous, readStore, tinySpec, waitForPhase } from './helpers';
+import { isContiguous, readStore, tinySpec, waitForPhase, useStack } from './helpers';
 
-let dir: string;
-let stack: Stack;
-let client: GatewayClient;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'slab-e2e-'));
-  stack = await startStack({ stateDir: dir, gatewayPort: 0, workers: [{ queue: 'cpu', plugins: ['tfjs'] }], log: () => undefined });
-  client = new GatewayClient(stack.gatewayUrl, stack.token);
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
-}, 60_000);
+const env = useStack([{ queue: 'cpu', plugins: ['tfjs'] }]);
 
 describe('a sweep end to end', () => {
   it('runs 9 real trainings, stores contiguous metric frames for each and a fit for the sweep', async () => {
-    const { id } = await client.createSweep(tinySpec({ name: 'e2e', widths: [8, 16, 32], data: [256, 512, 1024] }));
-    const status = await waitForPhase(client, id, 300_000);
+    const { id } = await env.client.createSweep(tinySpec({ name: 'e2e', widths: [8, 16, 32], data: [256, 512, 1024] }));
+    const status = await waitForPhase(env.client, id, 300_000);
     expect(status.phase).toBe('completed');
     expect(status.trials.completed).toBe(9);
 
-    const trials = await client.trials(id);
+    const trials = await env.client.trials(id);
     expect(trials).toHaveLength(9);
-    const store = readStore(join(dir, 'slab.sqlite'));
+    const store = readStore(join(env.dir, 'slab.sqlite'));
     try {
       for (const t of trials) {
         expect(t.status).toBe('completed');
@@ -46,14 +29,14 @@ describe('a sweep end to end', () => {
     } finally {
       store.close();
     }
-    const fits = await client.fits(id);
+    const fits = await env.client.fits(id);
     expect(fits.length).toBeGreaterThan(0);
     const last = fits[fits.length - 1].summary;
     expect(last.law).toBe('chinchilla');
     expect(last.nPoints).toBe(9);
     expect(Number.isFinite(last.params.alpha)).toBe(true);
 
-    const csv = await client.exportSweep(id, 'csv');
+    const csv = await env.client.exportSweep(id, 'csv');
     expect(csv.trim().split('\n')).toHaveLength(10);
 
     // slab predict answers from the stored fit, with an interval around the point estimate.
@@ -61,7 +44,7 @@ describe('a sweep end to end', () => {
     const log = console.log;
     console.log = (line: string) => printed.push(line);
     try {
-      await buildProgram().parseAsync(['node', 'slab', 'predict', id, '--at', 'N=1e5,D=4096', '--json', '--gateway', stack.gatewayUrl]);
+      await buildProgram().parseAsync(['node', 'slab', 'predict', id, '--at', 'N=1e5,D=4096', '--json', '--gateway', env.stack.gatewayUrl]);
     } finally {
       console.log = log;
     }
@@ -72,11 +55,11 @@ describe('a sweep end to end', () => {
   }, 360_000);
 
   it('rejects a spec with three mistakes, naming each, and stores nothing', async () => {
-    const before = (await client.listSweeps()).length;
+    const before = (await env.client.listSweeps()).length;
     const bad = tinySpec({ name: 'bad', widths: [8], data: [256] }).replace('width: { values: [8] }', 'width: { values: [8, "abc"] }').replace('parallelism: 2', 'parallelism: 0').replace('kind: grid', 'kind: gird');
-    await expect(client.createSweep(bad)).rejects.toMatchObject({ status: 400 });
-    const err = await client.createSweep(bad).catch((e: { issues?: { path: string }[] }) => e);
+    await expect(env.client.createSweep(bad)).rejects.toMatchObject({ status: 400 });
+    const err = await env.client.createSweep(bad).catch((e: { issues?: { path: string }[] }) => e);
     expect((err as { issues: { path: string }[] }).issues.map((i) => i.path).sort()).toEqual(['dimensions.width.values[1]', 'parallelism', 'planner.kind']);
-    expect(await client.listSweeps()).toHaveLength(before);
+    expect(await env.client.listSweeps()).toHaveLength(before);
   });
 });

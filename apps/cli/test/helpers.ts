@@ -1,6 +1,11 @@
 /** Shared pieces of the end-to-end tests: a tiny real spec, polling, and reads of the real store file. */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { GatewayClient } from '@slab/api';
+import { afterAll, beforeAll } from 'vitest';
+import { GatewayClient } from '@slab/api';
+import { startStack, type Stack, type WorkerSpec } from '../src/stack';
 import type { SweepStatus } from '@slab/orchestration';
 
 export function tinySpec(opts: { name: string; widths: number[]; data: number[]; extra?: string; trial?: string }): string {
@@ -55,4 +60,19 @@ export function readStore(path: string) {
 /** Every seq from 1 to the last, each exactly once. */
 export function isContiguous(seqs: number[]): boolean {
   return seqs.length > 0 && seqs.every((s, i) => s === i + 1);
+}
+
+/** A real stack in a temp state dir for one test file: started before its tests, stopped after. */
+export function useStack(workers: WorkerSpec[]): { readonly stack: Stack; readonly client: GatewayClient; readonly dir: string } {
+  const ctx = {} as { stack: Stack; client: GatewayClient; dir: string };
+  beforeAll(async () => {
+    ctx.dir = mkdtempSync(join(tmpdir(), 'slab-e2e-'));
+    ctx.stack = await startStack({ stateDir: ctx.dir, gatewayPort: 0, workers, log: () => undefined });
+    ctx.client = new GatewayClient(ctx.stack.gatewayUrl, ctx.stack.token);
+  }, 120_000);
+  afterAll(async () => {
+    await ctx.stack?.stop();
+    rmSync(ctx.dir, { recursive: true, force: true });
+  }, 60_000);
+  return ctx;
 }

@@ -2,32 +2,15 @@
 // Temporal dev server, the orchestrator worker and a replay trainer worker process answering from
 // the Chinchilla table; the stop reason, the fit with its held-out error and the planner's reason
 // for every trial are stored by the gateway.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayClient } from '@slab/api';
+import { describe, expect, it } from 'vitest';
 import { parseSpec } from '@slab/spec';
-import { startStack, type Stack } from '../src/stack';
-import { waitForPhase } from './helpers';
+import { waitForPhase, useStack } from './helpers';
 
 const specPath = fileURLToPath(new URL('../../../examples/replay-chinchilla.yaml', import.meta.url));
 
-let dir: string;
-let stack: Stack;
-let client: GatewayClient;
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'slab-replay-e2e-'));
-  stack = await startStack({ stateDir: dir, gatewayPort: 0, workers: [{ queue: 'cpu', plugins: ['replay'] }], log: () => undefined });
-  client = new GatewayClient(stack.gatewayUrl, stack.token);
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  rmSync(dir, { recursive: true, force: true });
-}, 60_000);
+const env = useStack([{ queue: 'cpu', plugins: ['replay'] }]);
 
 describe('adaptive sweep on the replay worker', () => {
   it('runs examples/replay-chinchilla.yaml to a planner stop in under 2 minutes, buying exact table runs', async () => {
@@ -38,16 +21,16 @@ describe('adaptive sweep on the replay worker', () => {
     expect(spec.resourceClass).toBe('cpu'); // the queue of `slab run`'s default worker (cpu:tfjs+replay)
 
     const started = Date.now();
-    const { id } = await client.createSweep(yaml);
+    const { id } = await env.client.createSweep(yaml);
     // Generous wait so a loaded machine reports the measured time below rather than a timeout.
-    const status = await waitForPhase(client, id, 240_000);
+    const status = await waitForPhase(env.client, id, 240_000);
     const seconds = (Date.now() - started) / 1000;
     expect(status.phase).toBe('completed');
     expect(seconds, `sweep took ${seconds.toFixed(1)} s`).toBeLessThan(120);
 
     // The stop reason: the planner's own (variance, tolerance or budget), recorded on the sweep row too.
     expect(status.stopReason).toMatch(/no candidate reduces the variance|within the tolerance|FLOP budget exhausted/);
-    const { sweep } = await client.getSweep(id);
+    const { sweep } = await env.client.getSweep(id);
     expect(sweep.stopReason).toBe(status.stopReason);
     expect(status.trials.completed).toBeGreaterThanOrEqual(12);
     expect(status.flopsSpent).toBeLessThanOrEqual(spec.budget.flops!);
@@ -58,7 +41,7 @@ describe('adaptive sweep on the replay worker', () => {
     const runs = dropHighest(loadRunTable(resolveTable(String(spec.task.options!.table))), 5);
     const key = (n: number, d: number) => `${n}|${d}`;
     const table = new Set(runs.map((r) => key(r.N, r.D)));
-    const trials = await client.trials(id);
+    const trials = await env.client.trials(id);
     expect(trials).toHaveLength(status.trials.completed);
     expect(new Set(trials.map((t) => key(t.config.params!, t.config.data!))).size).toBe(trials.length);
     for (const t of trials) {
@@ -72,7 +55,7 @@ describe('adaptive sweep on the replay worker', () => {
     expect(byIndex.slice(8).every((t) => t.planReason?.startsWith('adaptive: cuts the variance of the loss at'))).toBe(true);
 
     // The last fit: fitted on the bought runs minus the held-out 10% largest, with their error recorded.
-    const fits = await client.fits(id);
+    const fits = await env.client.fits(id);
     const last = fits[fits.length - 1].summary;
     const held = Math.floor(0.1 * trials.length);
     expect(last.nPoints).toBe(trials.length - held);

@@ -1,4 +1,6 @@
 /** Seeded PRNG (mulberry32) so every planner decision is reproducible from the spec's seed. */
+import { mulberry32 } from '@slab/laws';
+
 export type Rng = () => number;
 
 /** Mixes integers into one 32-bit seed (FNV-1a over their bytes). */
@@ -15,13 +17,7 @@ export function mixSeed(...parts: number[]): number {
   return h >>> 0;
 }
 
+/** The same mulberry32 the fits use (@slab/laws), so one generator serves the whole pipeline. */
 export function createRng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
