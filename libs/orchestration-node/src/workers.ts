@@ -97,6 +97,7 @@ export async function createTrainerWorker(
     emitter: opts.emitter,
     checkpointRoot: opts.checkpointRoot,
     log: opts.log,
+    workerId,
   });
   return Worker.create({
     connection: opts.connection,

@@ -32,6 +32,8 @@ export interface TrialActivityDeps {
   log?: (message: string) => void;
   /** How long to wait for the gateway to ack a trial's frames before returning (default 10 s). */
   flushTimeoutMs?: number;
+  /** Recorded on each attempt's `running` event, so a trial shows which node trained it. */
+  workerId?: string;
 }
 
 export interface TrialActivities {
@@ -113,7 +115,7 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
       }
     };
     const attempt = info.attempt;
-    stream.event('running', { attempt, backend, resumedFromStep: resume?.step ?? 0, taskQueue: info.taskQueue });
+    stream.event('running', { attempt, backend, resumedFromStep: resume?.step ?? 0, taskQueue: info.taskQueue, ...(deps.workerId ? { worker: deps.workerId } : {}) });
     if (resume) say(`attempt ${attempt}: resuming from step ${resume.step}`);
     // Points the previous attempt emitted before its checkpoint but never saw acked: send them again.
     if (local && resume?.checkpointUri === local.progress.checkpointUri) for (const q of local.pending) stream.point(q.step, q.name, q.value ?? NaN);
