@@ -10,6 +10,7 @@ import { parseWorkerSpecs, startStack } from '../stack';
 import { printFinal, readSpecOrExit } from './client';
 import { watchSweep } from '../watch';
 import { installTemporalLogging } from '../logging';
+import { defaultConcurrency } from '../gpus';
 import { sci } from '../format';
 
 const DEFAULT_WORKERS = 'cpu:tfjs+replay';
@@ -81,7 +82,7 @@ export function registerStackCommands(program: Command): void {
     .description('run a trainer worker: host plugins on a task queue (one per GPU node, or more on CPU)')
     .requiredOption('-q, --queue <queue>', 'Temporal task queue (the resource class in specs), e.g. cpu, gpu-a100')
     .option('-p, --plugin <names>', `comma-separated plugins to host (${pluginNames.join(', ')})`, 'tfjs')
-    .option('-c, --concurrency <n>', 'trials at once (default: 1, the right number for one CPU or one GPU)')
+    .option('-c, --concurrency <n>', 'trials at once (default: one per visible GPU with a GPU backend, else 1)')
     .option('--temporal <address>', 'Temporal frontend address (default: from `slab up` or TEMPORAL_ADDRESS)')
     .option('--gateway <url>', 'gateway URL for metric streaming')
     .option('--checkpoints <dir>', 'checkpoint directory', join(stateDir(), 'checkpoints'))
@@ -90,7 +91,7 @@ export function registerStackCommands(program: Command): void {
       const plugin = await loadPlugins(opts.plugin.split(',').map((s) => s.trim()).filter(Boolean));
       const info = await plugin.init?.();
       const { gatewayUrl, token } = clientTarget(opts);
-      const concurrency = opts.concurrency ? Number(opts.concurrency) : 1;
+      const concurrency = opts.concurrency ? Number(opts.concurrency) : defaultConcurrency(info?.backend);
       if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency: expected a positive integer, got "${opts.concurrency}"`);
       const abort = new AbortController();
       process.once('SIGINT', () => abort.abort());
