@@ -23,6 +23,8 @@ export interface WorkerSpec {
 
 export interface StackOptions {
   stateDir: string;
+  /** An existing Temporal frontend (cluster or Cloud); without it the pinned dev server is started. */
+  temporalAddress?: string;
   gatewayPort?: number;
   temporalPort?: number;
   workers: WorkerSpec[];
@@ -71,9 +73,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     stops.length = 0;
   };
   try {
-    log('starting Temporal dev server…');
-    const temporal = await startDevServer({ stateDir: join(opts.stateDir, 'temporal'), port: opts.temporalPort, logFile: join(opts.stateDir, 'temporal.log') });
-    stops.push(() => temporal.stop());
+    let temporal: { address: string; uiUrl?: string };
+    if (opts.temporalAddress) temporal = { address: opts.temporalAddress };
+    else {
+      log('starting Temporal dev server…');
+      const dev = await startDevServer({ stateDir: join(opts.stateDir, 'temporal'), port: opts.temporalPort, logFile: join(opts.stateDir, 'temporal.log') });
+      stops.push(() => dev.stop());
+      temporal = dev;
+    }
 
     const connection = await connectTemporal(temporal.address);
     stops.push(() => connection.close());

@@ -29,7 +29,7 @@ describe('slab', () => {
 
   it('has --help on every command', () => {
     const names = buildProgram().commands.map((c) => c.name());
-    expect(names).toEqual(expect.arrayContaining(['up', 'run', 'submit', 'ls', 'status', 'watch', 'pause', 'resume', 'cancel', 'export', 'worker', 'fit', 'predict', 'validate']));
+    expect(names).toEqual(expect.arrayContaining(['up', 'serve', 'run', 'submit', 'ls', 'status', 'watch', 'pause', 'resume', 'cancel', 'export', 'worker', 'fit', 'predict', 'validate']));
     for (const name of names) {
       const help = buildProgram().commands.find((c) => c.name() === name)!.helpInformation();
       expect(help, name).toContain(`Usage: slab ${name}`);

@@ -1,15 +1,32 @@
-// Scale-out on one machine: trainer workers are separate processes that join by task queue, exactly
-// as GPU nodes would. Two workers on one queue share a sweep's trials; a spec's resourceClass routes
-// its trials to the workers of that queue only.
+// Scale-out on one machine, laid out as it is on many: a Temporal server of its own, the control plane
+// of `slab serve` (gateway + orchestrator against that server), and trainer workers as separate
+// processes that join by task queue, as GPU nodes would. Two workers on one queue share a sweep's
+// trials; a spec's resourceClass routes its trials to the workers of that queue only.
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { spawnTrainerWorker } from '../src/stack';
-import { readStore, tinySpec, useStack, waitFor, waitForPhase } from './helpers';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayClient } from '@slab/api';
+import { startDevServer, type DevServer } from '@slab/temporal-dev';
+import { spawnTrainerWorker, startStack, type Stack } from '../src/stack';
+import { readStore, tinySpec, waitFor, waitForPhase } from './helpers';
 
-const env = useStack([]);
+const env = {} as { stack: Stack; client: GatewayClient; dir: string };
+let temporal: DevServer;
 const children: ChildProcess[] = [];
-afterAll(() => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL')));
+beforeAll(async () => {
+  env.dir = mkdtempSync(join(tmpdir(), 'slab-scaleout-'));
+  temporal = await startDevServer({ stateDir: join(env.dir, 'temporal') });
+  env.stack = await startStack({ stateDir: env.dir, temporalAddress: temporal.address, gatewayPort: 0, workers: [], log: () => undefined });
+  env.client = new GatewayClient(env.stack.gatewayUrl, env.stack.token);
+}, 120_000);
+afterAll(async () => {
+  children.forEach((c) => c.exitCode === null && c.kill('SIGKILL'));
+  await env.stack?.stop();
+  await temporal?.stop();
+  rmSync(env.dir, { recursive: true, force: true });
+}, 60_000);
 
 let ready = 0;
 function worker(queue: string): void {

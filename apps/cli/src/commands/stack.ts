@@ -40,6 +40,19 @@ export function registerStackCommands(program: Command): void {
     });
 
   program
+    .command('serve')
+    .description('the control plane for many machines: gateway, console and orchestrator worker against an existing Temporal; trainers join with `slab worker`')
+    .requiredOption('--temporal <address>', 'Temporal frontend, e.g. temporal.internal:7233')
+    .option('--port <port>', 'gateway/console port', '7300')
+    .action(async (opts: { temporal: string; port: string }) => {
+      const stack = await startStack({ stateDir: stateDir(), temporalAddress: opts.temporal, gatewayPort: Number(opts.port), workers: [] });
+      console.log(`gateway and console on ${stack.consoleUrl} (token in ${stateDir()}/token); Temporal at ${stack.temporalAddress}`);
+      console.log(`on each GPU node: SLAB_TOKEN=… slab worker --queue gpu-a100 --plugin tfjs --temporal ${opts.temporal} --gateway ${stack.gatewayUrl}`);
+      await untilSignal();
+      await stack.stop();
+    });
+
+  program
     .command('run')
     .argument('<spec>', 'sweep spec YAML')
     .description('start the embedded stack, run one sweep to the end with live progress, print the fitted law')
