@@ -45,3 +45,19 @@ describe('slab fit', () => {
     expect(cmd.options.map((o) => o.long)).toEqual(expect.arrayContaining(['--law', '--columns', '--holdout', '--bootstrap', '--seed', '--json', '--plot']));
   });
 });
+
+describe('slab fit --compare', () => {
+  it('fits several laws to the same runs and ranks them by held-out error', async () => {
+    const { runCompare } = await import('../src/commands/compare');
+    const r = await runCompare(CSV, ['kaplan', 'chinchilla'], { law: 'chinchilla', columns: COLS, dropHighest: 5, holdout: 'C>1e22' });
+    expect(r.rows.map((x) => x.law)).toEqual(['chinchilla', 'kaplan']);
+    expect(r.rows[0].holdoutError).toBeLessThan(r.rows[1].holdoutError!);
+    expect(r.rows.every((x) => x.converged)).toBe(true);
+    expect(r.text).toContain('held-out error');
+  }, 120_000);
+
+  it('refuses laws that take different variables, naming them', async () => {
+    const { runCompare } = await import('../src/commands/compare');
+    await expect(runCompare(CSV, ['chinchilla', 'power-law'], { law: 'chinchilla', columns: COLS })).rejects.toThrow('--compare: laws must take the same variables; chinchilla takes N,D, power-law takes x');
+  });
+});

@@ -6,10 +6,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
-  completeComputeVariables, computeOptimalFrontier, formatLaw, getLaw, matchesHoldout, parseHoldout, predictInterval,
+  completeComputeVariables, computeOptimalFrontier, formatLaw, getLaw, listLaws, matchesHoldout, parseHoldout, predictInterval,
   readRunsCsv, renderFitSvg, splitData, type FitData, type FitOptions, type FitReport, type FrontierPoint,
 } from '@slab/laws';
 import { fitLawParallel } from '@slab/laws/parallel';
+import { runCompare } from './compare';
 
 export interface FitCommandOptions {
   law: string;
@@ -25,6 +26,7 @@ export interface FitCommandOptions {
   threads?: string | number;
   json?: boolean;
   plot?: string;
+  compare?: string;
 }
 
 export interface FitCommandResult {
@@ -188,7 +190,14 @@ export function registerFitCommand(program: Command): void {
     .option('--threads <n>', 'bootstrap worker threads (default: cores)')
     .option('--json', 'print the full report as JSON')
     .option('--plot <file>', 'write an SVG plot')
+    .option('--compare <laws>', 'fit several laws (same variables) to the same runs and print a comparison table')
+    .addHelpText('after', () => `\nLaws:\n${listLaws().map((l) => `  ${l.name.padEnd(24)} ${l.formula}`).join('\n')}\n`)
     .action(async (csv: string, opts: FitCommandOptions) => {
+      if (opts.compare) {
+        const c = await runCompare(csv, opts.compare.split(',').map((s) => s.trim()).filter(Boolean), opts);
+        process.stdout.write(opts.json ? `${JSON.stringify(c.rows, null, 2)}\n` : c.text);
+        return;
+      }
       const r = await runFit(csv, opts);
       process.stdout.write(r.text);
       if (opts.plot && !opts.json) process.stdout.write(`plot written to ${opts.plot}\n`);
