@@ -37,3 +37,4 @@ export { InMemoryScoreCache, scoreKeyString, type ScoreCache, type ScoreKey } fr
 export { applyCuration, listStrategies, type CurationOptions, type CurationReport, type CurationResult } from './apply';
 export { curationForTrial, type TrialCuration } from './trial';
 export { teacherStudentTask, probeScores, trainLinearStudent, studentError, type TeacherStudentTask } from './teacher';
+export { applyPool, disjointTiers, poolStream, type AppliedPool, type PoolStream } from './pooled';

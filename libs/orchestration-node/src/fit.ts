@@ -16,11 +16,15 @@ export interface SweepFit {
 /** Bootstrap samples kept in workflow state for the planner; the gateway stores the full report. */
 const MAX_CARRIED_SAMPLES = 200;
 
-/** A trial quantity by name: params/data/flops from the result, else the trial's config value. */
+/**
+ * A trial quantity by name: params/data/flops from the result, `final.<metric>` from its final metrics
+ * (e.g. `final.curation_kept`, the unique rows of a quality pool), else the trial's config value.
+ */
 function quantity(r: TrialResult, name: string, config: TrialConfig | undefined): number {
   if (name === 'params') return r.params;
   if (name === 'data') return r.data;
   if (name === 'flops') return r.flops;
+  if (name.startsWith('final.')) return r.final[name.slice('final.'.length)] ?? NaN;
   const v = config?.[name as keyof TrialConfig];
   return typeof v === 'number' ? v : NaN;
 }
@@ -50,8 +54,18 @@ function withInterval(report: FitReport, f: (p: Record<string, number>) => numbe
   return { value, lo, hi };
 }
 
-/** Law inputs at compute C for a group trained at model size N: C = 6·N·D, so D = C / (6N). */
-function inputsAtCompute(spec: SweepSpec, lawVars: string[], C: number, medianParams: number): Record<string, number> | undefined {
+/**
+ * Law inputs at compute C for a group trained at model size N: C = 6·N·D, so D = C / (6N). Any other
+ * variable must be constant within the group (e.g. a pool's unique size S) and keeps that value;
+ * a variable that varies inside the group has no value "at C", so there is no answer.
+ */
+function inputsAtCompute(
+  spec: SweepSpec,
+  lawVars: string[],
+  C: number,
+  medianParams: number,
+  points: Record<string, number>[],
+): Record<string, number> | undefined {
   const mapping = lawVariables(spec);
   const x: Record<string, number> = {};
   for (const v of lawVars) {
@@ -59,17 +73,21 @@ function inputsAtCompute(spec: SweepSpec, lawVars: string[], C: number, medianPa
     if (q === 'flops') x[v] = C;
     else if (q === 'data') x[v] = C / (6 * medianParams);
     else if (q === 'params') x[v] = medianParams;
-    else return undefined;
+    else {
+      const values = new Set(points.map((p) => p[v]));
+      if (values.size !== 1) return undefined;
+      x[v] = points[0][v];
+    }
   }
   return x;
 }
 
-function target(spec: SweepSpec, report: FitReport, medianParams = NaN): FitSummary['target'] {
+function target(spec: SweepSpec, report: FitReport, medianParams = NaN, points: Record<string, number>[] = []): FitSummary['target'] {
   const law = getLaw(report.law);
   const t = spec.target;
   if (!t) return undefined;
   if (t.kind === 'best-keep') {
-    const x = Number.isFinite(medianParams) ? inputsAtCompute(spec, law.variables, t.compute, medianParams) : undefined;
+    const x = Number.isFinite(medianParams) ? inputsAtCompute(spec, law.variables, t.compute, medianParams, points) : undefined;
     if (!x) return undefined;
     const label = `${spec.law.metric} at C=${fmt(t.compute)} (${Object.entries(x).map(([k, v]) => `${k}=${fmt(v)}`).join(', ')})`;
     return { ...withInterval(report, (p) => law.predict(p, x)), label };
@@ -126,7 +144,7 @@ function fitGroup(spec: SweepSpec, results: TrialResult[], planned?: TrialConfig
   const holdoutError = held.length
     ? held.reduce((s, p) => s + Math.abs(law.predict(report.params, p.x) - p.y) / p.y, 0) / held.length
     : undefined;
-  const tgt = target(spec, report, median(fit.map((p) => p.r.params)));
+  const tgt = target(spec, report, median(fit.map((p) => p.r.params)), fit.map((p) => p.x));
   // What the planner reads (see @slab/planner readFit); the full report goes to the gateway only.
   const carried = {
     law: report.law,
@@ -155,10 +173,10 @@ function median(values: number[]): number {
 
 /**
  * Curation dimensions that split a sweep into separately fitted groups: a law fitted across
- * strategies or kept fractions mixes different curves. Only `values` dimensions group (a sampled
+ * strategies, kept fractions or quality pools mixes different curves. Only `values` dimensions group (a sampled
  * range gives every trial its own value); a dimension mapped to a law variable is an input instead.
  */
-const GROUP_DIMENSIONS = ['curation.strategy', 'curation.keep', 'curation.epochs'] as const;
+const GROUP_DIMENSIONS = ['curation.strategy', 'curation.keep', 'curation.epochs', 'curation.pools'] as const;
 
 export function groupDimensions(spec: SweepSpec): string[] {
   const mapped = new Set(Object.values(lawVariables(spec)));

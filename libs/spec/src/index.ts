@@ -1,5 +1,6 @@
 export * from './types';
 export { parseSpec } from './parse';
-export { validateSpec, DEFAULTS, DIMENSION_NAMES, PLANNER_KINDS, TRIAL_QUANTITIES, type SpecResult } from './validate';
+export { validateSpec, DEFAULTS, DIMENSION_NAMES, PLANNER_KINDS, TRIAL_QUANTITIES, FINAL_QUANTITY, type SpecResult } from './validate';
 export { formatIssues, formatPath } from './issues';
 export { enumerateGrid, trialId } from './grid';
+export { normalizePools, type PoolsResult } from './pools';

@@ -36,6 +36,23 @@ export interface DimensionsSpec {
   /** Kept fraction in (0, 1]. */
   'curation.keep'?: NumericDimension;
   'curation.epochs'?: NumericDimension;
+  /** Names of quality pools defined in `task.options.pools` (see PoolSpec); one per trial. */
+  'curation.pools'?: CategoricalDimension;
+}
+
+/** One quality tier of a pool: the candidate rows `strategy` keeps at fraction `keep`. */
+export interface PoolTierSpec {
+  strategy: string;
+  keep: number;
+}
+
+/**
+ * A named pool of `task.options.pools`: tiers made disjoint in order (a tier gets only rows no earlier
+ * tier took), mixed by temperature sampling p ∝ size^(1/temperature) (default 1: proportional to size).
+ */
+export interface PoolSpec {
+  tiers: PoolTierSpec[];
+  temperature?: number;
 }
 
 export type DimensionName = keyof DimensionsSpec;
@@ -64,7 +81,10 @@ export interface LawSpec {
   name: string;
   /** Which measured quantity is the loss (default `eval_loss`). */
   metric: string;
-  /** Map of law variable -> trial quantity, e.g. { N: 'params', D: 'data' }. */
+  /**
+   * Map of law variable -> trial quantity, e.g. { N: 'params', D: 'data' }; `final.<name>` reads a
+   * final metric of the trial's result (e.g. `final.curation_kept`, the unique rows of its pool).
+   */
   variables?: Record<string, string>;
   bootstrap: number;
 }
@@ -121,6 +141,7 @@ export interface TrialConfig {
   'curation.strategy'?: string;
   'curation.keep'?: number;
   'curation.epochs'?: number;
+  'curation.pools'?: string;
 }
 
 export interface SpecIssue {

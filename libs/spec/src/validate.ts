@@ -4,6 +4,7 @@
  * Universal code: no Node built-ins (runs in the gateway, CLI, browser and workflow sandbox).
  */
 import { closest, IssueList, type PathSegment } from './issues';
+import { normalizePools } from './pools';
 import type {
   DimensionName,
   DimensionsSpec,
@@ -37,9 +38,13 @@ export const DIMENSION_NAMES: readonly DimensionName[] = [
   'curation.strategy',
   'curation.keep',
   'curation.epochs',
+  'curation.pools',
 ];
-/** Trial quantities a law variable may map to. */
+/** Trial quantities a law variable may map to (besides `final.<metric>`, see FINAL_QUANTITY). */
 export const TRIAL_QUANTITIES = ['params', 'data', 'flops', 'width', 'learningRate', 'curation.keep', 'curation.epochs'];
+
+/** A law variable may also read a final metric of the trial's result, e.g. `final.curation_kept`. */
+export const FINAL_QUANTITY = /^final\.[A-Za-z0-9_]+$/;
 
 export const DEFAULTS = {
   parallelism: 1,
@@ -83,6 +88,7 @@ const DIM_RULES: Record<DimensionName, DimRule> = {
   'curation.strategy': { kind: 'categorical', rule: STRATEGY },
   'curation.keep': { kind: 'numeric', rule: FRACTION, integer: false },
   'curation.epochs': { kind: 'numeric', rule: POS_INT, integer: true },
+  'curation.pools': { kind: 'categorical', rule: IDENT },
 };
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -151,6 +157,10 @@ function readTask(c: Checker, root: Obj): TaskSpec | undefined {
   const model = c.value<string>(t, 'model', p, NON_EMPTY);
   const plugin = c.value<string>(t, 'plugin', p, IDENT);
   const options = c.obj(t, 'options', p, false);
+  if (options?.pools !== undefined) {
+    const r = normalizePools(options.pools);
+    if (!r.ok) for (const i of r.issues) c.issues.add(i.path, i.message);
+  }
   if (dataset === undefined || model === undefined || plugin === undefined) return undefined;
   return options ? { dataset, model, plugin, options } : { dataset, model, plugin };
 }
@@ -214,7 +224,32 @@ function readDimensions(c: Checker, root: Obj, plannerKind: PlannerKind | undefi
   if (d.width !== undefined && d.params !== undefined)
     c.issues.add(['dimensions', 'params'], 'expected either width or params, got both');
   if (d.data === undefined) c.issues.expected(['dimensions', 'data'], 'a data-size dimension', undefined);
+  if (ok && out['curation.pools']) checkPoolDimension(c, root, out as DimensionsSpec);
   return ok ? (out as DimensionsSpec) : undefined;
+}
+
+/**
+ * `curation.pools` names pools of `task.options.pools`; a pool names its own strategies and kept
+ * fractions, so it does not combine with `curation.strategy` / `.keep` / `.epochs`.
+ */
+function checkPoolDimension(c: Checker, root: Obj, dims: DimensionsSpec): void {
+  const path = ['dimensions', 'curation.pools'];
+  for (const other of ['curation.strategy', 'curation.keep', 'curation.epochs'] as const) {
+    if (dims[other]) c.issues.add(path, `expected no ${other} dimension alongside curation.pools (each pool names its own tiers), got both`);
+  }
+  const task = root.task;
+  const raw = isObj(task) && isObj(task.options) ? task.options.pools : undefined;
+  if (raw === undefined) {
+    c.issues.expected(['task', 'options', 'pools'], 'a mapping of the pools named by dimensions.curation.pools', undefined);
+    return;
+  }
+  if (!isObj(raw)) return; // reported by readTask
+  const names = Object.keys(raw);
+  dims['curation.pools']!.values.forEach((v, i) => {
+    if (names.includes(v)) return;
+    const near = closest(v, names);
+    c.issues.add([...path, 'values', i], `unknown pool "${v}", expected one of task.options.pools: ${names.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`);
+  });
 }
 
 function readPlanner(c: Checker, root: Obj, parallelism: number): PlannerSpec | undefined {
@@ -249,10 +284,10 @@ function readLaw(c: Checker, root: Obj): LawSpec | undefined {
   if (vars) {
     variables = {};
     for (const [k, v] of Object.entries(vars)) {
-      if (typeof v === 'string' && TRIAL_QUANTITIES.includes(v)) variables[k] = v;
+      if (typeof v === 'string' && (TRIAL_QUANTITIES.includes(v) || FINAL_QUANTITY.test(v))) variables[k] = v;
       else {
         const near = typeof v === 'string' ? closest(v, TRIAL_QUANTITIES) : undefined;
-        c.issues.expected([...p, 'variables', k], `one of ${TRIAL_QUANTITIES.join(', ')}`, v);
+        c.issues.expected([...p, 'variables', k], `one of ${TRIAL_QUANTITIES.join(', ')} or final.<metric>`, v);
         if (near) c.issues.items[c.issues.items.length - 1].message += ` (did you mean "${near}"?)`;
         variables = undefined;
         break;

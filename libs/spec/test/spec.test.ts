@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { enumerateGrid, formatIssues, parseSpec, trialId, validateSpec, type SweepSpec } from '../src/index';
+import { enumerateGrid, formatIssues, normalizePools, parseSpec, trialId, validateSpec, type SweepSpec } from '../src/index';
 
 const examples = join(__dirname, '../../../examples');
 const read = (f: string) => readFileSync(join(examples, f), 'utf8');
@@ -83,7 +83,7 @@ trial: { logevery: 3 }
       'dimensions.data.max: expected a number ≥ min (4000), got 100',
       'budget.flops: expected a positive number, got -1',
       'planner.batchSize: expected a positive integer, got 0',
-      'law.variables.N: expected one of params, data, flops, width, learningRate, curation.keep, curation.epochs, got "parms" (did you mean "params"?)',
+      'law.variables.N: expected one of params, data, flops, width, learningRate, curation.keep, curation.epochs or final.<metric>, got "parms" (did you mean "params"?)',
       'holdout.largest: expected a fraction in (0, 1) or a whole count ≥ 1, got 1.5',
       'trial.logevery: unknown key, did you mean "logEvery"?',
     ]);
@@ -98,6 +98,61 @@ trial: { logevery: 3 }
       'dimensions.curation.keep.values[2]: expected a number in (0, 1], got 1.5',
       'dimensions.curation.strategy.values[1]: expected a strategy name of lowercase letters, digits and "-" (e.g. random, el2n-keep-hard), got "El2N keep"',
     ]);
+  });
+  it('curation.pools: named pools in task.options.pools, exact paths for each mistake', () => {
+    const POOLS = `name: p
+task:
+  dataset: fashion-mnist
+  model: mlp
+  plugin: tfjs
+  options:
+    pools:
+      top10: { strategy: el2n-keep-easy, keep: 0.1 }
+      mix: { tiers: [{ strategy: el2n-keep-easy, keep: 0.1 }, { strategy: full }], temperature: 2 }
+      all: { strategy: full }
+dimensions:
+  width: { values: [16] }
+  data: { values: [1000, 2000] }
+  curation.pools: { values: [top10, mix, all] }
+law: { name: data-filtering, variables: { n: data, S: final.curation_kept } }
+`;
+    const spec = ok(POOLS);
+    expect(enumerateGrid(spec).map((c) => `${c.data}:${c['curation.pools']}`)).toEqual([
+      '1000:top10', '1000:mix', '1000:all', '2000:top10', '2000:mix', '2000:all',
+    ]);
+    expect(spec.law.variables).toEqual({ n: 'data', S: 'final.curation_kept' });
+    expect(normalizePools(spec.task.options!.pools)).toEqual({
+      ok: true,
+      pools: {
+        top10: { tiers: [{ strategy: 'el2n-keep-easy', keep: 0.1 }] },
+        mix: { tiers: [{ strategy: 'el2n-keep-easy', keep: 0.1 }, { strategy: 'full', keep: 1 }], temperature: 2 },
+        all: { tiers: [{ strategy: 'full', keep: 1 }] },
+      },
+    });
+    const bad = POOLS.replace('keep: 0.1 }\n', 'keep: 0 }\n')
+      .replace('temperature: 2', 'temperature: -1, seed: 3')
+      .replace('all: { strategy: full }', 'all: { strategy: "Full" }\n      "b@d": { strategy: full }')
+      .replace('[top10, mix, all]', '[top10, mixx, all]')
+      .replace('final.curation_kept', 'final.')
+      .replace('  data: {', '  curation.keep: { values: [0.5] }\n  data: {');
+    expect(issuesOf(bad).map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'task.options.pools.top10.keep: expected a number in (0, 1], got 0',
+      'task.options.pools.mix.temperature: expected a positive number (1 = proportional to tier size, larger = flatter), got -1',
+      'task.options.pools.mix.seed: unknown key, expected one of tiers, temperature',
+      'task.options.pools.all.strategy: expected a strategy name of lowercase letters, digits and "-" (e.g. full, el2n-keep-easy), got "Full"',
+      'task.options.pools.b@d: expected a pool name of letters, digits, ".", "_" or "-"',
+      'dimensions.curation.pools: expected no curation.keep dimension alongside curation.pools (each pool names its own tiers), got both',
+      'dimensions.curation.pools.values[1]: unknown pool "mixx", expected one of task.options.pools: top10, mix, all, b@d (did you mean "mix"?)',
+      'law.variables.S: expected one of params, data, flops, width, learningRate, curation.keep, curation.epochs or final.<metric>, got "final."',
+    ]);
+    // The dimension without any pools defined.
+    expect(issuesOf(MINIMAL + '  curation.pools: { values: [top10] }\n').map((i) => `${i.path}: ${i.message}`)).toEqual([
+      'task.options.pools: expected a mapping of the pools named by dimensions.curation.pools, got nothing',
+    ]);
+    expect(normalizePools({ x: { tiers: [] } }, ['pools'])).toEqual({
+      ok: false,
+      issues: [{ path: ['pools', 'x', 'tiers'], message: 'expected a non-empty list of { strategy, keep }, got an empty list' }],
+    });
   });
   it('unknown keys far from any known key list the options', () => {
     const [issue] = issuesOf(MINIMAL + 'zzz: 1\n');

@@ -4,7 +4,7 @@
  * returns the kept training rows in a seeded order for `SampleOrder`. Pure given (plan, dataset):
  * a resumed attempt selects exactly the same rows.
  */
-import { applyCuration, CurationInputError, type CurationData, type CurationReport } from '@slab/curation';
+import { applyCuration, applyPool, CurationInputError, poolStream, type CurationData, type CurationReport } from '@slab/curation';
 import { mixSeed, seededPermutation, seededSubset, type ClassificationDataset } from '@slab/datasets';
 import { InvalidTrialError } from '@slab/worker-sdk';
 import type { TrainingPlan } from './plan';
@@ -13,6 +13,7 @@ import type { WorkerScoreCache } from './scoreCache';
 /** Seed streams of the candidate pool and of the kept rows' order (disjoint from SampleOrder's). */
 const POOL_STREAM = 0xc0a7;
 const KEPT_ORDER_STREAM = 0xc0a8;
+const POOL_ORDER_STREAM = 0xc0a9;
 
 export interface CuratedPool {
   /** Training-split rows to train on, in epoch-0 order. */
@@ -26,6 +27,8 @@ export interface CuratedPool {
   chargedFlops: number;
   /** Metrics added to the result's `final`. */
   final: Record<string, number>;
+  /** Quality pools only: the training row of every sample of the run, in order (repetition included). */
+  stream?: Uint32Array;
 }
 
 /** Identity of the scored data for the cache key: the split, its preprocessing and the exact pool. */
@@ -34,7 +37,8 @@ export function poolIdentity(plan: TrainingPlan, candidates: number): string {
     plan.dataset === 'synthetic-teacher' && plan.synthetic
       ? `synthetic-teacher(train=${plan.synthetic.trainSize},seed=${plan.synthetic.seed})`
       : 'fashion-mnist[0,1]';
-  return `${src}:train:pool=${candidates}:poolSeed=${plan.seed}:v1`;
+  const noise = plan.labelNoise ? `:labelNoise=${plan.labelNoise}` : '';
+  return `${src}${noise}:train:pool=${candidates}:poolSeed=${plan.seed}:v1`;
 }
 
 /** The candidate pool: a seeded subset of the split; pools of one seed are nested (prefixes). */
@@ -91,6 +95,79 @@ export function curatePool(plan: TrainingPlan, ds: ClassificationDataset, cache:
       curation_kept: kept.length,
       curation_passes: plan.data / kept.length,
       ...(report.duplicatesRemoved !== undefined && { curation_duplicates_removed: report.duplicatesRemoved }),
+    },
+  };
+}
+
+/** The scorer a strategy's scores come from (tiers sharing one are charged once), or the strategy itself. */
+function scorerOf(strategy: string): string {
+  return /^(.+?)-(?:keep-|ccs$)/.exec(strategy)?.[1] ?? strategy;
+}
+
+/**
+ * Applies a trial's `curation.pools` pool: selects each tier from the seeded candidate rows (scores
+ * cached like `curatePool`'s), makes the tiers disjoint and builds the run's sample stream (temperature
+ * across tiers, whole shuffled passes within each). Pure given (plan, dataset), so resume is exact.
+ */
+export function curatePools(plan: TrainingPlan, ds: ClassificationDataset, cache: WorkerScoreCache, trialId: string): CuratedPool {
+  const pp = plan.pools;
+  if (!pp) throw new Error('curatePools: the plan has no pool');
+  const n = Math.min(pp.candidates, ds.train.n);
+  const candidates = candidatePool(plan, ds.train.n, n);
+  const view = cache.forTrial(trialId);
+  let applied;
+  try {
+    applied = applyPool(pp.pool, gatherData(ds, candidates), { seed: plan.seed, dataset: poolIdentity(plan, n), cache: view, scorer: pp.scorer });
+  } catch (e) {
+    if (e instanceof CurationInputError) throw new InvalidTrialError(`task.options.pools.${pp.name}: ${e.message} (scorer settings: task.options.scorer)`);
+    throw e;
+  }
+  // Charge each scorer once: when this call computed it, or when the cache entry is this trial's own.
+  const charged = new Map<string, number>();
+  let hitNo = 0;
+  let anyHit = false;
+  for (const [i, r] of applied.reports.entries()) {
+    const key = scorerOf(pp.pool.tiers[i].strategy);
+    const owner = r.cacheHit ? view.hits[hitNo++]?.owner : trialId;
+    anyHit ||= r.cacheHit;
+    if (!charged.has(key) || charged.get(key) === 0) charged.set(key, owner === trialId ? r.scoringFlops : 0);
+  }
+  const chargedFlops = [...charged.values()].reduce((a, b) => a + b, 0);
+  const scoringFlops = applied.reports.reduce((a, r) => a + (r.cacheHit ? 0 : r.scoringFlops), 0);
+  const tiers = applied.tiers.map((t) => Uint32Array.from(t, (i) => candidates[i]));
+  const { rows, plan: mix } = poolStream(tiers, plan.data, pp.pool.temperature ?? 1, mixSeed(plan.seed, POOL_ORDER_STREAM));
+  const unique = tiers.reduce((a, t) => a + t.length, 0);
+  const keptInPool = Uint32Array.from(applied.tiers.flatMap((t) => [...t])).sort();
+  const classes = new Array<number>(ds.classes).fill(0);
+  for (const t of tiers) for (const r of t) classes[ds.train.labels[r]]++;
+  const perTier: Record<string, number> = {};
+  if (tiers.length > 1) {
+    tiers.forEach((t, i) => {
+      perTier[`curation_tier${i}_rows`] = t.length;
+      perTier[`curation_tier${i}_passes`] = mix.epochs[i];
+    });
+  }
+  return {
+    pool: Uint32Array.from(tiers.flatMap((t) => [...t])),
+    keptInPool,
+    candidates,
+    report: {
+      strategy: `pool ${pp.name}`,
+      total: n,
+      kept: unique,
+      classes,
+      scoringFlops,
+      cacheHit: anyHit,
+    },
+    chargedFlops,
+    stream: rows,
+    final: {
+      scoring_flops: chargedFlops,
+      scoring_cache_hit: anyHit ? 1 : 0,
+      curation_candidates: n,
+      curation_kept: unique,
+      curation_passes: plan.data / unique,
+      ...perTier,
     },
   };
 }

@@ -6,12 +6,13 @@ export { MODEL_KINDS, countParams, flopsPerSample, forward, initParams, paramSha
 export type { FlopCount, ModelKind, ModelSpec, ParamShape } from './models';
 export { DATASETS, planFingerprint, planTrial } from './plan';
 export type { DatasetId, TrainingPlan } from './plan';
-export { SampleOrder } from './order';
+export { SampleOrder, StreamOrder } from './order';
 export { checkpointPath, decodeCheckpoint, encodeCheckpoint, readCheckpoint, writeCheckpoint } from './checkpoint';
 export type { Checkpoint, CheckpointHeader, TensorRecord } from './checkpoint';
 export { EVAL_SEED, trainTrial } from './train';
-export { candidatePool, curatePool, poolIdentity } from './curation';
+export { candidatePool, curatePool, curatePools, poolIdentity } from './curation';
+export { noisyRows, withLabelNoise } from './noise';
 export type { CuratedPool } from './curation';
 export { WorkerScoreCache, decodeScores, encodeScores } from './scoreCache';
 export type { TrialCacheView } from './scoreCache';
-export type { CurationPlan } from './plan';
+export type { CurationPlan, PoolsPlan } from './plan';

@@ -62,3 +62,15 @@ function identity(n: number): Uint32Array {
   for (let i = 0; i < n; i++) out[i] = i;
   return out;
 }
+
+/** A precomputed sample stream (a quality pool's schedule): the batch at `step` is a slice of it. */
+export class StreamOrder {
+  constructor(private readonly rows: Uint32Array) {
+    if (rows.length === 0) throw new RangeError('StreamOrder: the stream must not be empty');
+  }
+
+  batch(step: number, batchSize: number, total: number): Uint32Array {
+    const to = Math.min((step + 1) * batchSize, total, this.rows.length);
+    return this.rows.slice(Math.min(step * batchSize, to), to);
+  }
+}

@@ -3,6 +3,7 @@
  * the field and what was expected. Pure: no data loading, so `validate` is cheap.
  */
 import { listStrategies } from '@slab/curation';
+import { formatPath, normalizePools, type PoolSpec } from '@slab/spec';
 import { InvalidTrialError, type TrialRequest } from '@slab/worker-sdk';
 import { MODEL_KINDS, countParams, widthForParams, type ModelKind, type ModelSpec } from './models';
 
@@ -26,8 +27,12 @@ export interface TrainingPlan {
   seed: number;
   evalSize: number;
   poolSize?: number;
-  /** Set when the trial's config names any `curation.*` dimension. */
+  /** Set when the trial's config names any of `curation.strategy` / `.keep` / `.epochs`. */
   curation?: CurationPlan;
+  /** Set when the trial's config names a `curation.pools` pool. */
+  pools?: PoolsPlan;
+  /** Fraction of training rows whose label is replaced by another class (seeded, same for every trial). */
+  labelNoise?: number;
   logEvery: number;
   evalEvery: number;
   checkpointEvery: number;
@@ -46,6 +51,19 @@ export interface CurationPlan {
   /** Candidate pool size: `task.options.poolSize`, else round(data / (keep · epochs)) capped at the split. */
   candidates: number;
   /** Scorer settings (`task.options.scorer`), part of the score cache key. */
+  scorer: Record<string, unknown>;
+}
+
+/**
+ * How a trial trains on a quality pool: the `pool` of `task.options.pools` is selected from a seeded
+ * candidate set of `candidates` training rows (tiers made disjoint, mixed by temperature), and the
+ * trial's `data` samples are drawn from it in whole shuffled passes (repetition when data > pool).
+ */
+export interface PoolsPlan {
+  name: string;
+  pool: PoolSpec;
+  /** `task.options.poolSize`, else the whole split: the same universe for every pool and data size. */
+  candidates: number;
   scorer: Record<string, unknown>;
 }
 
@@ -114,6 +132,15 @@ export function planTrial(req: TrialRequest): TrainingPlan {
   const evalSize = optPosInt('task.options.evalSize', opts.evalSize, Math.min(2000, sizes.test), sizes.test) as number;
   const poolSize = optPosInt('task.options.poolSize', opts.poolSize, undefined, sizes.train);
   const curation = planCuration(cfg, opts, data, poolSize, sizes.train);
+  const pools = planPools(cfg, opts, poolSize, sizes.train);
+  let labelNoise: number | undefined;
+  if (opts.labelNoise !== undefined) {
+    const v = opts.labelNoise;
+    if (!(typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 1)) {
+      throw new InvalidTrialError(`task.options.labelNoise: expected a fraction in [0, 1), got ${show(v)}`);
+    }
+    if (v > 0) labelNoise = v;
+  }
 
   return {
     dataset,
@@ -128,6 +155,8 @@ export function planTrial(req: TrialRequest): TrainingPlan {
     evalSize,
     poolSize,
     ...(curation && { curation }),
+    ...(pools && { pools }),
+    ...(labelNoise !== undefined && { labelNoise }),
     logEvery: posInt('logEvery', req.logEvery),
     evalEvery: posInt('evalEvery', req.evalEvery),
     checkpointEvery: posInt('checkpointEvery', req.checkpointEvery),
@@ -163,6 +192,12 @@ function planCuration(
       `config.curation.epochs: expected no task.options.poolSize alongside it (a fixed pool already sets the passes to data / kept), got both`,
     );
   }
+  const scorer = readScorer(opts);
+  const candidates = poolSize ?? Math.min(trainSize, Math.max(1, Math.round(data / (keep * (epochs ?? 1)))));
+  return { strategy, keep, ...(epochs !== undefined && { epochs }), candidates, scorer };
+}
+
+function readScorer(opts: Record<string, unknown>): Record<string, unknown> {
   const scorer = opts.scorer ?? {};
   if (typeof scorer !== 'object' || scorer === null || Array.isArray(scorer)) {
     throw new InvalidTrialError(`task.options.scorer: expected a mapping of scorer settings (epochs, seeds, hidden, ...), got ${show(scorer)}`);
@@ -172,12 +207,41 @@ function planCuration(
       throw new InvalidTrialError(`task.options.scorer.${k}: expected a number, string or boolean, got ${show(v)}`);
     }
   }
-  const candidates = poolSize ?? Math.min(trainSize, Math.max(1, Math.round(data / (keep * (epochs ?? 1)))));
-  return { strategy, keep, ...(epochs !== undefined && { epochs }), candidates, scorer: scorer as Record<string, unknown> };
+  return scorer as Record<string, unknown>;
+}
+
+/** Resolves `curation.pools` against `task.options.pools`, or undefined when the trial names no pool. */
+function planPools(
+  cfg: TrialRequest['config'],
+  opts: Record<string, unknown>,
+  poolSize: number | undefined,
+  trainSize: number,
+): PoolsPlan | undefined {
+  const name = cfg['curation.pools'];
+  if (name === undefined) return undefined;
+  for (const k of CURATION_KEYS) {
+    if (cfg[k] !== undefined) {
+      throw new InvalidTrialError(`config.curation.pools: expected no config.${k} alongside it (each pool names its own tiers), got both`);
+    }
+  }
+  const r = normalizePools(opts.pools);
+  if (!r.ok) throw new InvalidTrialError(r.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '));
+  const names = Object.keys(r.pools);
+  if (typeof name !== 'string' || !names.includes(name)) {
+    throw new InvalidTrialError(`config.curation.pools: expected one of task.options.pools (${names.join(', ')}), got ${show(name)}`);
+  }
+  const strategies = listStrategies();
+  r.pools[name].tiers.forEach((t, i) => {
+    if (!strategies.includes(t.strategy)) {
+      throw new InvalidTrialError(`task.options.pools.${name}.tiers[${i}].strategy: expected one of ${strategies.join(', ')}, got ${show(t.strategy)}`);
+    }
+  });
+  return { name, pool: r.pools[name], candidates: poolSize ?? trainSize, scorer: readScorer(opts) };
 }
 
 /** What must match for a checkpoint to be resumable by this plan. */
 export function planFingerprint(p: TrainingPlan): string {
   const base = [p.dataset, p.synthetic, p.model, p.data, p.batchSize, p.learningRate, p.seed, p.poolSize, p.evalSize];
-  return JSON.stringify(p.curation ? [...base, p.curation] : base);
+  const extra = [p.curation, p.pools, p.labelNoise].filter((x) => x !== undefined);
+  return JSON.stringify(extra.length ? [...base, ...extra] : base);
 }

@@ -3,7 +3,8 @@ import { loadFashionMnist, syntheticTeacherDataset, type ClassificationDataset }
 import type { TrainerPlugin, TrialContext, TrialRequest, TrialResult } from '@slab/worker-sdk';
 import { resolve } from 'node:path';
 import { selectBackend, type BackendPreference } from './backend';
-import { curatePool } from './curation';
+import { curatePool, curatePools } from './curation';
+import { withLabelNoise } from './noise';
 import { planTrial, type TrainingPlan } from './plan';
 import { WorkerScoreCache } from './scoreCache';
 import { trainTrial } from './train';
@@ -22,8 +23,17 @@ export interface TfjsPluginOptions {
   scoreCacheDir?: string;
 }
 
+const noisy = new WeakMap<ClassificationDataset, Map<number, ClassificationDataset>>();
+
+/** The plan's dataset, with its label noise applied (memoised per base dataset and fraction). */
 export function loadDataset(plan: TrainingPlan, dataDir?: string): ClassificationDataset {
-  return plan.dataset === 'fashion-mnist' ? loadFashionMnist(dataDir) : syntheticTeacherDataset(plan.synthetic);
+  const base = plan.dataset === 'fashion-mnist' ? loadFashionMnist(dataDir) : syntheticTeacherDataset(plan.synthetic);
+  if (!plan.labelNoise) return base;
+  let byFraction = noisy.get(base);
+  if (!byFraction) noisy.set(base, (byFraction = new Map()));
+  let ds = byFraction.get(plan.labelNoise);
+  if (!ds) byFraction.set(plan.labelNoise, (ds = withLabelNoise(base, plan.labelNoise)));
+  return ds;
 }
 
 export function createTfjsPlugin(opts: TfjsPluginOptions = {}): TrainerPlugin {
@@ -62,9 +72,10 @@ export function createTfjsPlugin(opts: TfjsPluginOptions = {}): TrainerPlugin {
           `D=${plan.data}, ${plan.steps} steps of ${plan.batchSize} on ${label}`,
       );
       let curated;
-      if (plan.curation) {
+      if (plan.curation || plan.pools) {
         const t0 = Date.now();
-        curated = curatePool(plan, ds, cacheFor(ctx.checkpointDir), ctx.request.trialId);
+        const cache = cacheFor(ctx.checkpointDir);
+        curated = plan.pools ? curatePools(plan, ds, cache, ctx.request.trialId) : curatePool(plan, ds, cache, ctx.request.trialId);
         const r = curated.report;
         ctx.log(
           `${ctx.request.trialId}: curation ${r.strategy} kept ${r.kept} of ${r.total} candidates ` +

@@ -10,7 +10,7 @@ import { ADAM_DEFAULTS, adamUpdate, type AdamConfig } from './adam';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
 import type { CuratedPool } from './curation';
 import { flopsPerSample, forward, initParams, paramShapes, type ModelSpec } from './models';
-import { SampleOrder } from './order';
+import { SampleOrder, StreamOrder } from './order';
 import { planFingerprint, type TrainingPlan } from './plan';
 
 /** Every trial evaluates on the same test subset, so eval losses compare across trials. */
@@ -108,7 +108,11 @@ export async function trainTrial(
   const shapes = paramShapes(model);
   const fl = flopsPerSample(model);
   const adam: AdamConfig = { learningRate: plan.learningRate, ...ADAM_DEFAULTS };
-  const order = curated ? new SampleOrder(plan.seed, curated.pool) : new SampleOrder(plan.seed, ds.train.n, plan.poolSize);
+  const order = curated?.stream
+    ? new StreamOrder(curated.stream)
+    : curated
+      ? new SampleOrder(plan.seed, curated.pool)
+      : new SampleOrder(plan.seed, ds.train.n, plan.poolSize);
   const samplesAt = (step: number): number => Math.min(step * plan.batchSize, plan.data);
 
   const ck = tryResume(ctx, plan);
@@ -158,6 +162,8 @@ export async function trainTrial(
         train_loss: num(loop.lastTrainLoss),
         eval_loss: num(loop.lastEvalLoss),
         eval_accuracy: num(loop.lastEvalAccuracy),
+        // Error = 1 − accuracy: the quantity Goyal et al.'s data-filtering law is fitted on.
+        eval_error: num(1 - loop.lastEvalAccuracy),
         eval_flops: fl.forward * plan.evalSize * loop.evalsDone,
         ...curated?.final,
       },
