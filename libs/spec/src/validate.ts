@@ -402,6 +402,12 @@ export function validateRaw(obj: unknown): RawSpecResult {
   }
 
   const law = readLaw(c, obj);
+  if (law?.variables && planner?.kind === 'adaptive') {
+    // The adaptive planner places candidates by the law's inputs before they are trained.
+    for (const [k, v] of Object.entries(law.variables)) {
+      if (FINAL_QUANTITY.test(v)) c.issues.add(['law', 'variables', k], `"${v}" is measured after training, so the adaptive planner cannot place runs by it; use planner grid, random or sobol`);
+    }
+  }
   const target = readTarget(c, obj, law);
   const holdout = readHoldout(c, obj);
   const trial = readTrial(c, obj);

@@ -213,3 +213,16 @@ describe('enumerateGrid and trialId', () => {
     expect(() => trialId('sw1', -1)).toThrow(/index/);
   });
 });
+
+describe('adaptive planner and measured law inputs', () => {
+  it('refuses a final.<metric> law variable under the adaptive planner, naming it', async () => {
+    const { readFileSync } = await import('node:fs');
+    const yaml = readFileSync(new URL('../../../examples/curation-pools.yaml', import.meta.url), 'utf8')
+      .replace(/planner:\s*\n\s*kind: grid/, 'planner:\n  kind: adaptive')
+      .replace(/kind: grid/, 'kind: adaptive');
+    const r = parseSpec(yaml);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.issues.some((i) => /^law\.variables\.\w+$/.test(i.path) && i.message.includes('measured after training'))).toBe(true);
+  });
+});
