@@ -9,11 +9,12 @@ export function renderSvg(series: Series[], opts: { title: string; xLabel: strin
   const W = 720, H = 440, L = 70, R = 170, T = 40, B = 55;
   const all = series.flatMap((s) => s.points);
   const xs = all.map((p) => p.x);
-  const ys = all.flatMap((p) => [p.q1, p.q3]).concat(opts.reference ? [opts.reference.y] : []);
+  // An infinite quartile (failed fits) is drawn at the top edge.
+  const ys = all.flatMap((p) => [p.q1, p.q3]).concat(opts.reference ? [opts.reference.y] : []).filter(Number.isFinite);
   const [x0, x1] = [Math.log10(Math.min(...xs)) - 0.05, Math.log10(Math.max(...xs)) + 0.05];
   const [y0, y1] = [0, Math.max(...ys) * 1.08];
   const px = (x: number) => L + ((Math.log10(x) - x0) / (x1 - x0)) * (W - L - R);
-  const py = (y: number) => T + (1 - (y - y0) / (y1 - y0)) * (H - T - B);
+  const py = (y: number) => T + (1 - (Math.min(y, y1) - y0) / (y1 - y0)) * (H - T - B);
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
