@@ -24,3 +24,13 @@ export function batchAllowance(committed: number, left: number, floor: number, g
   if (!(committed >= 0)) throw new Error(`planner: committed FLOPs must be ≥ 0, got ${committed}`);
   return Math.min(left, Math.max(floor, growth * committed));
 }
+
+/**
+ * True when a batch's allowance is everything left: the ladder cannot climb further, so the
+ * per-point cap (which only paces the climb) no longer applies and the rest may go to one run.
+ * Measured in bench/planner: without this the sweep's end buys cheap short runs and the held-out
+ * error rises with budget on both tables.
+ */
+export function lastRung(allowance: number, left: number): boolean {
+  return allowance >= left;
+}

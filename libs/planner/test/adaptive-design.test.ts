@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchAllowance, GROWTH, SEED_SHARE, seedPointCap } from '../src/schedule';
+import { batchAllowance, GROWTH, lastRung, SEED_SHARE, seedPointCap } from '../src/schedule';
 import { sliceSeed } from '../src/seed-design';
 import { createRng } from '../src/rng';
 import type { Candidate } from '../src/types';
@@ -17,6 +17,11 @@ describe('schedule', () => {
     expect(batchAllowance(2e20, 1e20, 1e18)).toBe(1e20); // never more than what is left
     expect(batchAllowance(0, 1e22, 4e18)).toBe(4e18); // the floor starts a sweep with nothing committed
     expect(() => batchAllowance(-1, 1, 1)).toThrow(/committed FLOPs must be ≥ 0, got -1/);
+  });
+  it('marks the last rung: the batch whose allowance is everything left', () => {
+    expect(lastRung(batchAllowance(2e20, 1e20, 1e18), 1e20)).toBe(true);
+    expect(lastRung(batchAllowance(2e20, 1e22, 1e18), 1e22)).toBe(false);
+    expect(lastRung(batchAllowance(0, 3e18, 4e18), 3e18)).toBe(true); // the floor alone exceeds what is left
   });
 });
 

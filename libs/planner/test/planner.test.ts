@@ -195,6 +195,38 @@ describe('adaptive', () => {
     expect(big.points.length).toBeGreaterThan(0);
     expect(big.points.every((p) => p.estFlops >= 6e19)).toBe(true);
   });
+  it('lifts the per-point cap on the last rung: a batch that may spend everything left may put it into one run', () => {
+    const grid: TrialConfig[] = [];
+    for (const N of [1e6, 1e7, 1e8, 1e9]) for (const D of [1e8, 1e9, 1e10, 1e11]) grid.push({ params: N, data: D });
+    const dear = { params: 1e9, data: 3e9 }; // 1.8e19 FLOPs, the candidate nearest the target
+    const candidates = [...grid, dear];
+    const fit = fitReport(0.05);
+    // Same documented criterion as above, with the cap and the charge floor as parameters.
+    const law = (p: Record<string, number>, N: number, D: number) => Math.log(p.E + p.A / N ** p.alpha + p.B / D ** p.beta);
+    const t = fit.bootstrap.samples.map((p) => law(p, 1e10, 2e11));
+    const m = (a: number[]) => a.reduce((x, y) => x + y) / a.length;
+    const cv = (a: number[], b: number[]) => a.reduce((x, ai, i) => x + (ai - m(a)) * (b[i] - m(b)), 0) / (a.length - 1);
+    const best = (cap: number, floor: number) =>
+      [...candidates]
+        .map((c) => {
+          const cost = 6 * c.params! * c.data!;
+          if (cost > cap) return { c, s: -1 };
+          const g = fit.bootstrap.samples.map((p) => law(p, c.params!, c.data!));
+          const rho = Math.exp(-(Math.log10(c.params! / 1e10) ** 2 + Math.log10(c.data! / 2e11) ** 2) / 2);
+          return { c, s: (rho * cv(t, g)) ** 2 / (cv(g, g) + 0.01 ** 2) / Math.max(cost, floor) };
+        })
+        .sort((a, b) => b.s - a.s)[0].c;
+    // 2e19 spent of 4.5e19: the schedule would allow 3e19 but only 2.5e19 is left, so this is the
+    // last rung: cap 2.5e19 a point (not 5e18), charge floor still 2.5e19 / 5 slots.
+    const last = planNext(input(RANGE('adaptive', ', flops: 4.5e19'), { fit, candidates, flopsSpent: 2e19 }));
+    expect(best(2.5e19, 5e18)).toEqual(dear);
+    expect(last.points[0].config).toEqual(dear);
+    expect(last.points.reduce((a, p) => a + p.estFlops, 0)).toBeLessThanOrEqual(2.5e19);
+    // With budget to spare (allowance 3e19 < 1e22 left) the cap stays at 6e18 a point: the dear run waits.
+    const climbing = planNext(input(RANGE('adaptive', ', flops: 1.0e22'), { fit, candidates, flopsSpent: 2e19 }));
+    expect(climbing.points[0].config).toEqual(best(6e18, 6e18));
+    expect(climbing.points.map((p) => p.config)).not.toContainEqual(dear);
+  });
   it('stops when the target interval is within tolerance', () => {
     const s = RANGE('adaptive');
     s.planner.tolerance = 0.01;

@@ -12,7 +12,8 @@
  * greedily by gain per charged FLOP; after each pick K is conditioned on it, so near-duplicates
  * lose their value and the batch stays diverse. Spending follows a schedule (schedule.ts): each
  * batch may commit 1.5× the FLOPs committed before it, split over its slots, so compute grows
- * geometrically and a fit after any prefix of the sweep has runs at several scales.
+ * geometrically and a fit after any prefix of the sweep has runs at several scales; the batch that
+ * may spend everything left (the last rung) may put it into one run.
  * Before a usable fit exists, the planner seeds with IsoFLOP-like slices (seed-design.ts) under
  * 1/16 of the FLOP budget, then cheap maximin points if the slices run out.
  */
@@ -20,7 +21,7 @@ import { committedFlops, fill, finitePool, fmt } from '../pool';
 import { createRng, mixSeed } from '../rng';
 import { sobolPoints } from '../sobol';
 import { configFromUnit, configKey, lawInputs, lawVariables, paramsOf, spaceDims, toCandidate } from '../space';
-import { batchAllowance, seedPointCap } from '../schedule';
+import { batchAllowance, lastRung, seedPointCap } from '../schedule';
 import { sliceSeed } from '../seed-design';
 import { lawPredictor, readFit, type FitView } from '../forms';
 import { assimilate, taper, type InFlight } from '../assimilate';
@@ -260,11 +261,16 @@ export const adaptiveStrategy: Strategy = {
     const var0 = K[0];
     // Budget-aware schedule: this batch may spend GROWTH × what was committed before it; each
     // point costs at most allowance/slots and is charged at least that, so a cheap run must
-    // earn its slot. If nothing qualifies under the schedule, the whole budget left is offered.
+    // earn its slot. The per-point cap exists to keep the ladder climbing geometrically; once the
+    // batch may spend everything left (the last rung), it is lifted: one run may take the whole
+    // rest, so the budget's end buys the runs nearest the target's compute instead of more cheap,
+    // short runs (where the law fits worst). If nothing qualifies, the whole budget left is offered.
     const costs = pool.map((c) => c.estFlops).sort((a, b) => a - b);
     const start = ctx.slots * costs[Math.floor((costs.length - 1) / 2)];
     const allowance = batchAllowance(committedFlops(ctx.input, ctx.hooks), ctx.flopsLeft, start);
-    let pick = greedyBatch(K, M, pool, { slots: ctx.slots, allowance, pointCap: allowance / ctx.slots, chargeFloor: allowance / ctx.slots, sigma2 });
+    const share = allowance / ctx.slots;
+    const pointCap = lastRung(allowance, ctx.flopsLeft) ? allowance : share;
+    let pick = greedyBatch(K, M, pool, { slots: ctx.slots, allowance, pointCap, chargeFloor: share, sigma2 });
     if (pick.chosen.length === 0 && allowance < ctx.flopsLeft)
       pick = greedyBatch(K, M, pool, { slots: ctx.slots, allowance: ctx.flopsLeft, pointCap: ctx.flopsLeft, chargeFloor: 0, sigma2 });
     const { chosen, gains, varT } = pick;
