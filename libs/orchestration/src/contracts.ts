@@ -2,32 +2,17 @@
  * Contracts between the sweep workflow and its activities. Workflow-sandbox safe: types only,
  * plain JSON shapes (no Map/Set/Date/class instances).
  */
-import type { SweepSpec, TrialConfig } from '@slab/spec';
-import type { TrialRequest, TrialResult } from '@slab/spec';
+import type { PlannedPoint, PlannerInput } from '@slab/planner';
+import type { SweepSpec, TrialConfig, TrialRequest, TrialResult } from '@slab/spec';
+
+export type { PlannedPoint };
 
 /** Task queue of the orchestrator worker (planBatch, fitLaws, reportSweep). */
 export const ORCHESTRATOR_QUEUE = 'slab-orchestrator';
 
-export interface PlannedPoint {
-  config: TrialConfig;
-  /** Why the planner chose this point, in words (shown in the console and `slab status`). */
-  reason: string;
-  /** Planner's FLOP estimate for the trial (6·N·D or the plugin's count). */
-  estFlops: number;
-}
-
-export interface PlanBatchInput {
+/** What the workflow sends planBatch: the planner's input (the activity adds replay candidates). */
+export interface PlanBatchInput extends Omit<PlannerInput, 'candidates' | 'running'> {
   sweepId: string;
-  spec: SweepSpec;
-  batchIndex: number;
-  /** Results so far, in completion order. */
-  results: TrialResult[];
-  /** Configs already planned (including running ones), so the planner does not repeat them. */
-  planned: TrialConfig[];
-  /** Latest fit, if any (a FitReport from @slab/laws as JSON). */
-  fit?: unknown;
-  flopsSpent: number;
-  trialsStarted: number;
 }
 
 export interface PlanBatchOutput {
