@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { parseCsv } from '@slab/laws';
 
 export interface ReplayRun {
   N: number;
@@ -23,40 +24,19 @@ const ALIASES: Record<'N' | 'D' | 'C' | 'loss' | 'curve', string[]> = {
   curve: ['curve'],
 };
 
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out.map((s) => s.trim());
-}
-
 /** Parses a run table; `source` names it in errors. */
 export function parseRunTable(text: string, source = 'table'): ReplayRun[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
-  if (lines.length < 2) throw new Error(`${source}: expected a header and at least one run`);
-  const header = splitCsvLine(lines[0]).map((h) => h.toLowerCase());
+  const rows = parseCsv(text)
+    .map((cells) => cells.map((c) => c.trim()))
+    .filter((cells) => cells.some((c) => c !== '') && !cells[0].startsWith('#'));
+  if (rows.length < 2) throw new Error(`${source}: expected a header and at least one run`);
+  const header = rows[0].map((h) => h.toLowerCase());
   const col = (k: keyof typeof ALIASES) => header.findIndex((h) => ALIASES[k].includes(h));
   const [iN, iD, iC, iL, iCurve] = [col('N'), col('D'), col('C'), col('loss'), col('curve')];
   if (iN < 0) throw new Error(`${source}: expected a parameter-count column (N, params or Model Size)`);
   if (iL < 0) throw new Error(`${source}: expected a loss column (loss, eval_loss or final_loss)`);
   if (iD < 0 && iC < 0) throw new Error(`${source}: expected a data column (D, data, tokens) or a compute column (C, flops, Training FLOP)`);
-  return lines.slice(1).map((line, r) => {
-    const cells = splitCsvLine(line);
+  return rows.slice(1).map((cells, r) => {
     const num = (i: number, what: string) => {
       const v = Number(cells[i]);
       if (!Number.isFinite(v) || v <= 0) throw new Error(`${source} row ${r + 2}: ${what}: expected a positive number, got ${JSON.stringify(cells[i])}`);
