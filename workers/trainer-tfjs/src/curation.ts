@@ -32,13 +32,37 @@ export interface CuratedPool {
 }
 
 /** Identity of the scored data for the cache key: the split, its preprocessing and the exact pool. */
-export function poolIdentity(plan: TrainingPlan, candidates: number): string {
+const fingerprints = new WeakMap<ClassificationDataset, string>();
+
+/**
+ * Identifies the training split's contents, not just its name: two workers (or two data folders) with
+ * different files must never share cached scores. FNV-1a over the labels and a strided sample of the
+ * pixels: cheap (once per loaded dataset) and changes with any injected or relabelled rows.
+ */
+export function datasetFingerprint(ds: ClassificationDataset): string {
+  const known = fingerprints.get(ds);
+  if (known) return known;
+  let h = 0x811c9dc5;
+  const mix = (v: number) => {
+    h ^= v & 0xff;
+    h = Math.imul(h, 0x01000193);
+  };
+  for (const label of ds.train.labels) mix(label);
+  const px = ds.train.images;
+  for (let i = 0; i < px.length; i += 97) mix(Math.round(px[i] * 255));
+  const fp = `${ds.train.n}x${ds.dim}:${(h >>> 0).toString(16)}`;
+  fingerprints.set(ds, fp);
+  return fp;
+}
+
+export function poolIdentity(plan: TrainingPlan, candidates: number, ds?: ClassificationDataset): string {
   const src =
     plan.dataset === 'synthetic-teacher' && plan.synthetic
       ? `synthetic-teacher(train=${plan.synthetic.trainSize},seed=${plan.synthetic.seed})`
       : 'fashion-mnist[0,1]';
   const noise = plan.labelNoise ? `:labelNoise=${plan.labelNoise}` : '';
-  return `${src}${noise}:train:pool=${candidates}:poolSeed=${plan.seed}:v1`;
+  const contents = ds ? `:data=${datasetFingerprint(ds)}` : '';
+  return `${src}${contents}${noise}:train:pool=${candidates}:poolSeed=${plan.seed}:v1`;
 }
 
 /** The candidate pool: a seeded subset of the split; pools of one seed are nested (prefixes). */
@@ -66,7 +90,7 @@ export function curatePool(plan: TrainingPlan, ds: ClassificationDataset, cache:
   try {
     res = applyCuration(cur.strategy, cur.keep, gatherData(ds, candidates), {
       seed: plan.seed,
-      dataset: poolIdentity(plan, n),
+      dataset: poolIdentity(plan, n, ds),
       cache: view,
       scorer: cur.scorer,
     });
@@ -117,7 +141,7 @@ export function curatePools(plan: TrainingPlan, ds: ClassificationDataset, cache
   const view = cache.forTrial(trialId);
   let applied;
   try {
-    applied = applyPool(pp.pool, gatherData(ds, candidates), { seed: plan.seed, dataset: poolIdentity(plan, n), cache: view, scorer: pp.scorer });
+    applied = applyPool(pp.pool, gatherData(ds, candidates), { seed: plan.seed, dataset: poolIdentity(plan, n, ds), cache: view, scorer: pp.scorer });
   } catch (e) {
     if (e instanceof CurationInputError) throw new InvalidTrialError(`task.options.pools.${pp.name}: ${e.message} (scorer settings: task.options.scorer)`);
     throw e;

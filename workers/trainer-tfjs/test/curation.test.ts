@@ -128,3 +128,15 @@ describe('curation in the tfjs trainer', () => {
     expect(easy.series('train_loss')).not.toEqual(viaPlugin.series('train_loss'));
   });
 });
+
+describe('score-cache identity of the training data', () => {
+  it('changes when the files change, not when the same data is loaded again', async () => {
+    const { datasetFingerprint } = await import('../src/curation');
+    const { syntheticTeacherDataset } = await import('@slab/datasets');
+    const a = syntheticTeacherDataset({ trainSize: 500, testSize: 50, seed: 1 });
+    const b = syntheticTeacherDataset({ trainSize: 500, testSize: 50, seed: 1 });
+    expect(datasetFingerprint(a)).toBe(datasetFingerprint(b));
+    const relabelled = { ...b, train: { ...b.train, labels: Uint8Array.from(b.train.labels, (l, i) => (i === 7 ? (l + 1) % 10 : l)) } };
+    expect(datasetFingerprint(relabelled)).not.toBe(datasetFingerprint(a));
+  });
+});
