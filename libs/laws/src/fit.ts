@@ -158,6 +158,10 @@ export function fitLaw(data: FitData, options: FitOptions): FitReport {
   for (const [j, spec] of law.params.entries()) {
     const k = pb.free.indexOf(j);
     if (k >= 0 && (best.x[k] === pb.lower[k] || best.x[k] === pb.upper[k])) diagnostics.push(`parameter ${spec.name} is at its bound (${params[spec.name]})`);
+    // A log-scale parameter has no finite lower bound in theta, so "at 0" shows as a vanishing value.
+    else if (spec.scale === 'log' && spec.lower === 0 && params[spec.name] < 1e-9 * Math.min(...y.map(Math.abs))) {
+      diagnostics.push(`parameter ${spec.name} went to 0 (${params[spec.name].toExponential(2)}): the data do not determine it (e.g. no visible floor); read the other parameters with care or use a law without it`);
+    }
   }
 
   const { r2, rmsle } = goodness(law, params, x, y);

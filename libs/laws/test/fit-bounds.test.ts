@@ -26,3 +26,14 @@ describe('a parameter at its bound', () => {
     expect(() => runBootstrap({ x, y }, o, { E: -1, A: 5, alpha: 0.3 }, 0, 1)).toThrow('parameter "E" must be >= 0, got -1');
   });
 });
+
+describe('a log-scale parameter driven to 0', () => {
+  it('is named in the diagnostics', () => {
+    const x = [1, 2, 4, 8, 16, 32, 64, 128].map((v) => ({ x: v * 1000 }));
+    const y = x.map((p) => 5 * p.x ** -0.3);
+    const report = fitLaw({ x, y }, { law: 'power-law-plus-constant', seed: 1 });
+    expect(report.params.E).toBeLessThan(1e-9);
+    expect(report.diagnostics.some((d) => d.startsWith('parameter E went to 0'))).toBe(true);
+    expect(report.params.alpha).toBeCloseTo(0.3, 6);
+  });
+});
