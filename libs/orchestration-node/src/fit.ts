@@ -160,6 +160,7 @@ function fitGroup(spec: SweepSpec, results: TrialResult[], planned?: TrialConfig
     formula: formatLaw(report),
     ...(tgt ? { target: tgt } : {}),
     ...(holdoutError !== undefined ? { holdoutError } : {}),
+    ...(report.diagnostics.length ? { diagnostics: report.diagnostics } : {}),
     detail: carried,
   };
   // Which trial quantity each law variable is, so readers (console, slab predict) can label axes.

@@ -45,6 +45,8 @@ export interface FitSummary {
   detail?: unknown;
   /** Set instead of params when too few usable points exist yet. */
   skipped?: string;
+  /** The fitter's warnings (parameter at a bound or gone to 0, fragile optimum, bootstrap refits that failed). */
+  diagnostics?: string[];
   /**
    * Sweeps that vary a curation dimension not mapped to a law variable get one fit per group
    * (e.g. per strategy × kept fraction); the top-level fields then describe the group named here,

@@ -85,6 +85,7 @@ export function registerClientCommands(program: Command): void {
         console.log(`\nfit (${fit.nPoints} points${fit.converged ? '' : ', NOT converged'}): ${fit.formula ?? fit.skipped}`);
         if (fit.target) console.log(`target ${fit.target.label}: ${sci(fit.target.value, 4)} [${sci(fit.target.lo, 4)}, ${sci(fit.target.hi, 4)}]`);
         if (fit.holdoutError !== undefined) console.log(`held-out error: ${(fit.holdoutError * 100).toFixed(2)}%`);
+        for (const d of fit.diagnostics ?? []) console.log(`note: ${d}`);
         if (fit.groups?.length) {
           console.log(`\none fit per group${fit.group ? ` (best at the target: ${fit.group})` : ''}:`);
           console.log(table(['group', 'points', 'law', 'target'], fit.groups.map((g) => [g.key, g.summary.nPoints, g.summary.formula || g.summary.skipped || '', g.summary.target ? `${sci(g.summary.target.value, 4)} [${sci(g.summary.target.lo, 4)}, ${sci(g.summary.target.hi, 4)}]` : '—'])));
