@@ -6,9 +6,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { applyCuration } from '@slab/curation';
-import { loadFashionMnist } from '@slab/datasets';
+import { loadFashionMnist, syntheticTeacherDataset } from '@slab/datasets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { candidatePool, createTfjsPlugin, curatePool, planTrial, SampleOrder, trainTrial, WorkerScoreCache } from '../src';
+import { datasetFingerprint } from '../src/curation';
 import { fakeContext, lastOf, removeContextDirs, request } from './fakeContext';
 
 const quiet = (): void => undefined;
@@ -130,9 +131,7 @@ describe('curation in the tfjs trainer', () => {
 });
 
 describe('score-cache identity of the training data', () => {
-  it('changes when the files change, not when the same data is loaded again', async () => {
-    const { datasetFingerprint } = await import('../src/curation');
-    const { syntheticTeacherDataset } = await import('@slab/datasets');
+  it('changes when the files change, not when the same data is loaded again', () => {
     const a = syntheticTeacherDataset({ trainSize: 500, testSize: 50, seed: 1 });
     const b = syntheticTeacherDataset({ trainSize: 500, testSize: 50, seed: 1 });
     expect(datasetFingerprint(a)).toBe(datasetFingerprint(b));
