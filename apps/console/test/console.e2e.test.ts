@@ -213,11 +213,12 @@ describe('console against a live gateway', () => {
         wallSeconds: 3,
       })),
       fit: {
-        summary: { law: 'power-law-plus-constant', params, converged: true, nPoints: 3, formula: 'L = 0.3 + 84.9/N^0.5' },
+        summary: { law: 'power-law-plus-constant', params, converged: true, nPoints: 3, formula: 'L = 0.3 + 84.9/N^0.5', diagnostics: ['only one start reached the best objective: the optimum may be fragile'] },
         report: { law: 'power-law-plus-constant', params, bootstrap: { samples } },
       },
     });
     await expect.poll(() => page.locator('[data-testid="fit-formula"]').textContent(), { timeout: 15_000 }).toBe('L = 0.3 + 84.9/N^0.5');
+    expect(await page.locator('[data-testid="fit-diagnostic"]').allTextContents()).toEqual(['only one start reached the best objective: the optimum may be fragile']);
     const nFig = page.locator('figure[data-axis="N"]');
     await expect.poll(() => nFig.locator('path.series[data-series^="fit:N"]').count(), { timeout: 15_000 }).toBe(1);
     expect(await nFig.locator('path.band').count()).toBe(1);

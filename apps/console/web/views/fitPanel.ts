@@ -132,6 +132,7 @@ function singleFit(fit: FitView, latest: FitRow, obs: Obs[], coloring: Coloring)
   ${fit.skipped ? `<div class="note">Fit skipped: ${esc(fit.skipped)}</div>` : ''}
   ${fit.target ? `<div class="target"><span class="dim">${esc(fit.target.label)}</span> ${interval(fit.target)}</div>` : ''}
   ${fit.holdoutError !== undefined ? `<div class="dim">held-out error ${(fit.holdoutError * 100).toFixed(1)}%</div>` : ''}
+  ${(latest.summary.diagnostics ?? []).map((d) => `<div class="note" data-testid="fit-diagnostic">${esc(d)}</div>`).join('')}
   ${paramsTable(fit)}</div>`,
   );
   const grid = document.createElement('div');
