@@ -80,25 +80,31 @@ function gatherData(ds: ClassificationDataset, rows: Uint32Array): CurationData 
   return { x, y, n: rows.length, dim: ds.dim, classes: ds.classes };
 }
 
+/** What both curation paths score: the trial's seeded candidate pool, its identity for the cache, the trial's cache view. */
+function scoringInputs(plan: TrainingPlan, ds: ClassificationDataset, cache: WorkerScoreCache, trialId: string, wanted: number) {
+  const n = Math.min(wanted, ds.train.n);
+  const candidates = candidatePool(plan, ds.train.n, n);
+  return { n, candidates, data: gatherData(ds, candidates), dataset: poolIdentity(plan, n, ds), view: cache.forTrial(trialId) };
+}
+
+/** Bad scorer settings can only surface when scoring starts; they never work on a retry either. */
+function invalidOnBadInput<T>(field: (message: string) => string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof CurationInputError) throw new InvalidTrialError(field(e.message));
+    throw e;
+  }
+}
+
 export function curatePool(plan: TrainingPlan, ds: ClassificationDataset, cache: WorkerScoreCache, trialId: string): CuratedPool {
   const cur = plan.curation;
   if (!cur) throw new Error('curatePool: the plan has no curation');
-  const n = Math.min(cur.candidates, ds.train.n);
-  const candidates = candidatePool(plan, ds.train.n, n);
-  const view = cache.forTrial(trialId);
-  let res;
-  try {
-    res = applyCuration(cur.strategy, cur.keep, gatherData(ds, candidates), {
-      seed: plan.seed,
-      dataset: poolIdentity(plan, n, ds),
-      cache: view,
-      scorer: cur.scorer,
-    });
-  } catch (e) {
-    // Bad scorer settings can only surface when scoring starts; they never work on a retry either.
-    if (e instanceof CurationInputError) throw new InvalidTrialError(`task.options.scorer: ${e.message}`);
-    throw e;
-  }
+  const { n, candidates, data, dataset, view } = scoringInputs(plan, ds, cache, trialId, cur.candidates);
+  const res = invalidOnBadInput(
+    (m) => `task.options.scorer: ${m}`,
+    () => applyCuration(cur.strategy, cur.keep, data, { seed: plan.seed, dataset, cache: view, scorer: cur.scorer }),
+  );
   const { indices, report } = res;
   // A hit on scores this trial computed in an earlier attempt is still this trial's cost.
   const hit = view.hits[0];
@@ -136,16 +142,11 @@ function scorerOf(strategy: string): string {
 export function curatePools(plan: TrainingPlan, ds: ClassificationDataset, cache: WorkerScoreCache, trialId: string): CuratedPool {
   const pp = plan.pools;
   if (!pp) throw new Error('curatePools: the plan has no pool');
-  const n = Math.min(pp.candidates, ds.train.n);
-  const candidates = candidatePool(plan, ds.train.n, n);
-  const view = cache.forTrial(trialId);
-  let applied;
-  try {
-    applied = applyPool(pp.pool, gatherData(ds, candidates), { seed: plan.seed, dataset: poolIdentity(plan, n, ds), cache: view, scorer: pp.scorer });
-  } catch (e) {
-    if (e instanceof CurationInputError) throw new InvalidTrialError(`task.options.pools.${pp.name}: ${e.message} (scorer settings: task.options.scorer)`);
-    throw e;
-  }
+  const { n, candidates, data, dataset, view } = scoringInputs(plan, ds, cache, trialId, pp.candidates);
+  const applied = invalidOnBadInput(
+    (m) => `task.options.pools.${pp.name}: ${m} (scorer settings: task.options.scorer)`,
+    () => applyPool(pp.pool, data, { seed: plan.seed, dataset, cache: view, scorer: pp.scorer }),
+  );
   // Charge each scorer once: when this call computed it, or when the cache entry is this trial's own.
   const charged = new Map<string, number>();
   let hitNo = 0;
