@@ -13,7 +13,7 @@ from scipy.optimize import minimize
 from scipy.special import logsumexp
 
 p = argparse.ArgumentParser()
-p.add_argument("--data", default=str(Path(__file__).resolve().parents[3] / "shared/data/chinchilla/svg_extracted_data.csv"))
+p.add_argument("--data", default=str(Path(__file__).resolve().parents[2] / "data/chinchilla/svg_extracted_data.csv"))
 p.add_argument("--limit", type=int, default=0)
 args = p.parse_args()
 

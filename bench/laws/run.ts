@@ -1,5 +1,5 @@
 /**
- * Acceptance benchmark for @slab/laws on ../shared/data. Usage (from the repo root):
+ * Acceptance benchmark for @slab/laws on the reference tables in data/. Usage (from the repo root):
  *   bench/laws/setup.sh                       # once: venv with numpy + scipy for the reference
  *   npx tsx bench/laws/run.ts [--repeats 3] [--python-limit 0] [--synthetic 100] [--no-python]
  * Prints a markdown table and writes bench/laws/out/results.json.

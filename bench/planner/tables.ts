@@ -1,6 +1,6 @@
 /**
- * The tables of measured runs the planner bench can run on. Each is a CSV under ../shared/data
- * (beside the repository root) with an explicit column mapping, so a second table is a new entry
+ * The tables of measured runs the planner bench can run on. Each is a CSV under data/
+ * (at the repository root) with an explicit column mapping, so a second table is a new entry
  * here rather than a copy of the bench. The loader returns runs in file order (the split sorts
  * them stably by compute, so the order decides ties).
  */
@@ -36,7 +36,7 @@ export const TABLES: Record<string, TableDef> = {
   chinchilla: {
     name: 'chinchilla',
     label: 'Chinchilla',
-    path: '../shared/data/chinchilla/svg_extracted_data.csv',
+    path: 'data/chinchilla/svg_extracted_data.csv',
     columns: { N: 'Model Size', C: 'Training FLOP', loss: 'loss' },
     dropHighest: 5,
     bestPerND: false,
@@ -45,7 +45,7 @@ export const TABLES: Record<string, TableDef> = {
   misfitting: {
     name: 'misfitting',
     label: '(Mis)Fitting open_lm',
-    path: '../shared/data/misfitting/scaling_results_last_ckpt_only.csv',
+    path: 'data/misfitting/scaling_results_last_ckpt_only.csv',
     // N with embeddings; D = tokens seen; the `loss` column equals `C4 Eval Loss` in every row.
     columns: { N: 'N', D: 'D', loss: 'loss' },
     dropHighest: 0,

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { Command } from 'commander';
 import { registerFitCommand, runFit } from '../src/commands/fit';
-const DATA_DIR = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+const DATA_DIR = fileURLToPath(new URL('../../../data/', import.meta.url));
 
 const CSV = `${DATA_DIR}/chinchilla/svg_extracted_data.csv`;
 const COLS = 'N=Model Size,C=Training FLOP,L=loss';

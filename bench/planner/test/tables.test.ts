@@ -37,7 +37,7 @@ describe('parseTable', () => {
 
 describe('shared tables', () => {
   it('the Chinchilla mapping gives exactly the runs the bench always used', () => {
-    const old = dropHighest(loadRunTable(join(root, '../shared/data/chinchilla/svg_extracted_data.csv')), 5);
+    const old = dropHighest(loadRunTable(join(root, 'data/chinchilla/svg_extracted_data.csv')), 5);
     expect(loadTable(tableDef('chinchilla'), root)).toEqual(old);
   });
 

@@ -1,11 +1,10 @@
-/** Loaders for the published reference data in ../shared/data (read-only). */
+/** Loaders for the published reference tables vendored in data/ at the repository root (read-only). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { annealingAreas, lrSchedule } from '../src/index';
 import { completeComputeVariables, readRunsCsv } from '../src/csv';
 
-// shared/ sits beside the repository (../shared from its root).
-export const DATA_DIR = process.env.SLAB_SHARED_DATA ?? fileURLToPath(new URL('../../../../shared/data', import.meta.url));
+export const DATA_DIR = fileURLToPath(new URL('../../../data', import.meta.url));
 
 export function chinchillaData() {
   const t = readRunsCsv(readFileSync(`${DATA_DIR}/chinchilla/svg_extracted_data.csv`, 'utf8'), {

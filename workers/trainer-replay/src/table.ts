@@ -94,7 +94,7 @@ export function matchRun(runs: ReplayRun[], N: number, D: number): { run: Replay
 
 /**
  * A relative table path is tried against the working directory and then each of its parents, so
- * `../shared/data/chinchilla/svg_extracted_data.csv` in a spec works from the repo root or a package folder.
+ * `data/chinchilla/svg_extracted_data.csv` in a spec works from the repo root or a package folder.
  */
 export function resolveTable(path: string, cwd = process.cwd()): string {
   if (isAbsolute(path)) return path;

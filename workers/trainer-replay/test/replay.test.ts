@@ -6,7 +6,7 @@ import { InvalidTrialError } from '@slab/worker-sdk';
 import { createReplayPlugin, dropHighest, loadRunTable, matchRun, parseRunTable, type ReplayOptions } from '../src/index';
 
 const FIXTURE = join(__dirname, 'fixtures/runs.csv');
-const CHINCHILLA = fileURLToPath(new URL('../../../../shared/data/chinchilla/svg_extracted_data.csv', import.meta.url));
+const CHINCHILLA = fileURLToPath(new URL('../../../data/chinchilla/svg_extracted_data.csv', import.meta.url));
 
 function request(config: TrialRequest['config'], options?: Record<string, unknown>, trialId = 's-t0000'): TrialRequest {
   return { sweepId: 's', trialId, task: { dataset: 'd', model: 'm', plugin: 'replay', options }, config, logEvery: 100, evalEvery: 250, checkpointEvery: 200 };
