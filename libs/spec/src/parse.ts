@@ -2,24 +2,49 @@
  * YAML text → validated `SweepSpec`. Syntax errors and validation issues both come back as
  * `SpecIssue`s carrying the line/column of the offending node when it can be located.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { formatPath, type PathSegment } from './issues';
 import type { SpecIssue } from './types';
 import { validateRaw, type SpecResult } from './validate';
 
+/** YAML 1.1 merge key `<<` (the library resolves it to a symbol when `merge` is on). */
+const isMergeKey = (key: unknown): boolean =>
+  isScalar(key) && (key.value === '<<' || (typeof key.value === 'symbol' && key.value.description === '<<'));
+
+const deref = (node: unknown, doc: Document): Node | undefined =>
+  (isAlias(node) ? node.resolve(doc) : node) as Node | undefined;
+
+/**
+ * The pair that gives `map[key]` its value: an own key wins, then the merged mappings in order
+ * (`<<: *a` or `<<: [*a, *b]`, earlier first), so a position points where the value is written.
+ */
+function findPair(map: YAMLMap, key: string, doc: Document, depth = 0): Pair | undefined {
+  const own = map.items.find((p) => !isMergeKey(p.key) && isScalar(p.key) && String(p.key.value) === key);
+  if (own || depth > 20) return own;
+  for (const p of map.items) {
+    if (!isMergeKey(p.key)) continue;
+    const v = deref(p.value, doc);
+    for (const src of isSeq(v) ? v.items.map((i) => deref(i, doc)) : [v]) {
+      const found = isMap(src) ? findPair(src, key, doc, depth + 1) : undefined;
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
 /** Finds the node at `path`; for a missing tail, the deepest existing ancestor. Keys win for unknown-key issues. */
-function locate(root: unknown, path: readonly PathSegment[], preferKey: boolean): Node | undefined {
-  let node = root as Node | undefined;
+function locate(doc: Document, path: readonly PathSegment[], preferKey: boolean): Node | undefined {
+  let node = deref(doc.contents, doc);
   for (let i = 0; i < path.length; i++) {
     const seg = path[i];
     if (isMap(node)) {
-      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = findPair(node, String(seg), doc);
       if (!pair) return node;
       const last = i === path.length - 1;
       if (last && preferKey) return pair.key as Node;
-      node = (pair.value ?? pair.key) as Node;
+      node = deref(pair.value ?? pair.key, doc);
     } else if (isSeq(node) && typeof seg === 'number') {
-      const item = node.items[seg] as Node | undefined;
+      const item = deref(node.items[seg], doc);
       if (!item) return node;
       node = item;
     } else return node;
@@ -29,7 +54,8 @@ function locate(root: unknown, path: readonly PathSegment[], preferKey: boolean)
 
 export function parseSpec(yamlText: string): SpecResult {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // `merge`: YAML 1.1 merge keys (`<<: *defaults`) are merged, as most YAML users expect.
+  const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
   if (doc.errors.length > 0) {
     return {
       ok: false,
@@ -44,7 +70,7 @@ export function parseSpec(yamlText: string): SpecResult {
   const r = validateRaw(doc.toJS({ maxAliasCount: 100 }));
   if (r.ok) return r;
   const issues: SpecIssue[] = r.issues.map((i) => {
-    const node = locate(doc.contents, i.path, i.message.startsWith('unknown key'));
+    const node = locate(doc, i.path, i.message.startsWith('unknown key'));
     const issue: SpecIssue = { path: formatPath(i.path), message: i.message };
     if (node?.range) {
       const pos = lineCounter.linePos(node.range[0]);
