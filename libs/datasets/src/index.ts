@@ -8,3 +8,17 @@ export type { RegressionSample, TeacherStudentOptions, TeacherStudentTask } from
 export { syntheticTeacherDataset } from './syntheticTeacher';
 export type { SyntheticTeacherOptions } from './syntheticTeacher';
 export type { ClassificationDataset, Split } from './types';
+export { TEXT_CORPORA, austenDataDirs, byteDetokenize, byteTokenize, loadTextCorpus, untagBrown } from './textCorpus';
+export type { TextCorpus, TextCorpusName, TextCorpusOptions, TextDocument } from './textCorpus';
+export {
+  DOCUMENT_SEPARATOR,
+  POOL_CHUNK_TOKENS,
+  WindowSampler,
+  evalWindows,
+  joinDocuments,
+  splitByDocument,
+  uniqueTokenPool,
+} from './textWindows';
+export type { DocumentSplit } from './textWindows';
+export { readLazyLoadDb, readRds, rNames, unserializeR } from './rdata';
+export type { RAttributes, RValue } from './rdata';
