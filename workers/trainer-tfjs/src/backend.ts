@@ -1,13 +1,23 @@
 /**
  * Backend choice: tfjs-node-gpu > tfjs-node > wasm > cpu. The two native packages are optional
- * (they need libtensorflow, which cannot be fetched on every machine), so a failed import falls
- * through quietly. The choice is process-wide in tfjs, hence memoised here.
+ * (they need libtensorflow, which their install step downloads; scripts/tfjs-node.sh builds them
+ * from source against PyPI's libtensorflow where that download is impossible), so a failed import
+ * falls through quietly. The choice is process-wide in tfjs, hence memoised here.
+ *
+ * `SLAB_TFJS_BACKEND` (`tensorflow`, `wasm`, `cpu`) overrides an `auto` preference, e.g. to pin a
+ * worker to wasm.
  */
 import * as tf from '@tensorflow/tfjs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+
+/** The native packages, fastest first; each registers the `tensorflow` backend. */
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
 export interface BackendChoice {
   /** tfjs backend name now active: `tensorflow`, `wasm` or `cpu`. */
@@ -20,17 +30,43 @@ export interface BackendChoice {
 
 let chosen: Promise<BackendChoice> | undefined;
 let chosenFor: BackendPreference | undefined;
+/** Which native package provided the `tensorflow` backend (a process can load only one). */
+let nativeLoaded: string | undefined;
 
 /** Imports a package by a computed name so that bundlers and tsc do not require it to exist. */
 async function optionalImport(name: string): Promise<unknown> {
   return import(/* @vite-ignore */ name);
 }
 
-async function tryNative(pkg: string): Promise<string | undefined> {
+/**
+ * Why a native package cannot load, checked without importing it: a package whose addon was never
+ * built would register its kernels before failing, leaving half a backend behind.
+ */
+function nativeMissing(pkg: string): string | undefined {
+  let root: string;
   try {
-    await optionalImport(pkg);
-  } catch (e) {
-    return `${pkg}: ${firstLine(e)}`;
+    root = dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`));
+  } catch {
+    return `${pkg}: not installed`;
+  }
+  const lib = join(root, 'lib');
+  const built = existsSync(lib) && readdirSync(lib).some((d) => existsSync(join(lib, d, 'tfjs_binding.node')));
+  if (built) return undefined;
+  const flavour = pkg.endsWith('-gpu') ? ' gpu' : '';
+  return `${pkg}: installed without its native addon (build it with \`bash scripts/tfjs-node.sh${flavour}\`)`;
+}
+
+async function tryNative(pkg: string): Promise<string | undefined> {
+  if (nativeLoaded && nativeLoaded !== pkg) return `${pkg}: ${nativeLoaded} already provides the tensorflow backend`;
+  if (!nativeLoaded) {
+    const missing = nativeMissing(pkg);
+    if (missing) return missing;
+    try {
+      await optionalImport(pkg);
+    } catch (e) {
+      return `${pkg}: ${firstLine(e)}`;
+    }
+    nativeLoaded = pkg;
   }
   if (!(await tf.setBackend('tensorflow'))) return `${pkg}: loaded but the tensorflow backend failed to start`;
   return undefined;
@@ -40,8 +76,11 @@ async function tryWasm(): Promise<string | undefined> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // In Node the .wasm binaries are read from disk; point the backend at the package's dist/.
-    const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
-    wasm.setWasmPaths(`${dirname(entry)}/`);
+    // (Only before the backend first initialises; tfjs refuses a second call.)
+    if (!tf.findBackend('wasm')) {
+      const entry = createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm');
+      wasm.setWasmPaths(`${dirname(entry)}/`);
+    }
     if (!(await tf.setBackend('wasm'))) return 'wasm: backend failed to initialise';
     return undefined;
   } catch (e) {
@@ -50,13 +89,22 @@ async function tryWasm(): Promise<string | undefined> {
 }
 
 function firstLine(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0];
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0].trim();
+}
+
+function fromEnv(pref: BackendPreference): BackendPreference {
+  const env = process.env.SLAB_TFJS_BACKEND;
+  if (pref !== 'auto' || !env) return pref;
+  if (!(BACKEND_PREFERENCES as readonly string[]).includes(env)) {
+    throw new Error(`SLAB_TFJS_BACKEND: expected one of ${BACKEND_PREFERENCES.join(', ')}, got ${JSON.stringify(env)}`);
+  }
+  return env as BackendPreference;
 }
 
 async function choose(pref: BackendPreference): Promise<BackendChoice> {
   const skipped: string[] = [];
   if (pref === 'auto' || pref === 'tensorflow') {
-    for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    for (const pkg of NATIVE_PACKAGES) {
       const why = await tryNative(pkg);
       if (!why) return { backend: 'tensorflow', label: `tensorflow (${pkg.slice('@tensorflow/'.length)})`, skipped };
       skipped.push(why);
@@ -75,15 +123,16 @@ async function choose(pref: BackendPreference): Promise<BackendChoice> {
 
 /**
  * Picks and activates a backend once per process. Asking again with another preference switches
- * (used by the benchmark); `log` receives one line describing the choice.
+ * (used by tests and the benchmark); `log` receives one line describing the choice.
  */
 export function selectBackend(
   pref: BackendPreference = 'auto',
   log: (line: string) => void = (l) => console.log(l),
 ): Promise<BackendChoice> {
-  if (chosen && chosenFor === pref) return chosen;
-  chosenFor = pref;
-  const attempt = choose(pref).then((c) => {
+  const effective = fromEnv(pref);
+  if (chosen && chosenFor === effective) return chosen;
+  chosenFor = effective;
+  const attempt = choose(effective).then((c) => {
     const why = c.skipped.length > 0 ? ` (skipped ${c.skipped.join('; ')})` : '';
     log(`tfjs backend: ${c.label}${why}`);
     return c;
@@ -97,4 +146,20 @@ export function selectBackend(
     }
   });
   return attempt;
+}
+
+/**
+ * Every explicit backend that loads on this machine, fastest first (e.g. `['tensorflow', 'wasm',
+ * 'cpu']`), each with its label. Leaves the last one probed active; callers select what they need.
+ */
+export async function loadableBackends(): Promise<BackendChoice[]> {
+  const out: BackendChoice[] = [];
+  for (const pref of ['tensorflow', 'wasm', 'cpu'] as const) {
+    try {
+      out.push(await selectBackend(pref, () => undefined));
+    } catch {
+      // not available here
+    }
+  }
+  return out;
 }

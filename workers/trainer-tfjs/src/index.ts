@@ -1,6 +1,6 @@
 export { createTfjsPlugin, loadDataset } from './plugin';
 export type { TfjsPluginOptions } from './plugin';
-export { selectBackend } from './backend';
+export { BACKEND_PREFERENCES, loadableBackends, selectBackend } from './backend';
 export type { BackendChoice, BackendPreference } from './backend';
 export { MODEL_KINDS, countParams, flopsPerSample, forward, initParams, paramShapes, widthForParams } from './models';
 export type { FlopCount, ModelKind, ModelSpec, ParamShape } from './models';
