@@ -18,6 +18,21 @@ for (const line of text.split('\n')) {
     else skipped += n;
   }
 }
+// Python's unittest (sdk/python): "Ran N tests in Xs", then "OK [(skipped=K)]" or "FAILED (failures=F, errors=E, ...)".
+let ran;
+for (const line of text.split('\n')) {
+  const r = /\bRan (\d+) tests? in [\d.]+s\s*$/.exec(line);
+  if (r) ran = Number(r[1]);
+  const v = ran === undefined ? null : /(?:^|\s)(OK|FAILED)(?: \(([^)]*)\))?\s*$/.exec(line);
+  if (!v) continue;
+  const count = (key) => Number(new RegExp(`\\b${key}=(\\d+)`).exec(v[2] ?? '')?.[1] ?? 0);
+  const bad = count('failures') + count('errors') + count('unexpected successes');
+  const skip = count('skipped') + count('expected failures');
+  passed += ran - bad - skip;
+  failed += bad;
+  skipped += skip;
+  ran = undefined;
+}
 // A failed lint/typecheck task or a test run that crashed before counting still fails the run.
 const failedTasks = [...text.matchAll(/Failed tasks:\n((?:\s+- .*\n)+)/g)].flatMap((m) => m[1].trim().split('\n'));
 const extra = failedTasks.filter((t) => !/:test\b/.test(t)).length;

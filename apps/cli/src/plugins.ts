@@ -4,6 +4,7 @@ import { combinePlugins, type TrainerPlugin } from '@slab/worker-sdk';
 const loaders: Record<string, () => Promise<TrainerPlugin>> = {
   tfjs: async () => (await import('@slab/worker-tfjs')).createTfjsPlugin(),
   replay: async () => (await import('@slab/worker-replay')).createReplayPlugin(),
+  process: async () => (await import('@slab/worker-process')).createProcessPlugin(),
 };
 
 export const pluginNames = Object.keys(loaders);

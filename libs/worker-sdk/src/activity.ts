@@ -148,6 +148,7 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
       signal: context.cancellationSignal,
       checkpointDir,
       log: say,
+      attempt,
     };
 
     let result: TrialResult;

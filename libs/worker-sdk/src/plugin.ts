@@ -20,6 +20,8 @@ export interface TrialContext {
   /** Directory for this trial's checkpoints (shared by attempts on the same machine). */
   checkpointDir: string;
   log(message: string): void;
+  /** Attempt number: 1, then 2, 3, ... for retries (set by the runTrial activity). */
+  attempt?: number;
 }
 
 export interface TrainerPlugin {

@@ -13,7 +13,7 @@ import { installTemporalLogging } from '../logging';
 import { defaultConcurrency } from '../gpus';
 import { sci } from '../format';
 
-const DEFAULT_WORKERS = 'cpu:tfjs+replay';
+const DEFAULT_WORKERS = 'cpu:tfjs+replay+process';
 
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
