@@ -2,21 +2,26 @@
  * CSV reading for `slab fit` and the bench: quoted fields, a header row, a column mapping, and every row that
  * cannot be used reported with its line number and reason (never silently dropped).
  */
-import type { FitData } from './types';
+import { domainText, inDomain } from './domain';
+import type { Domain, FitData } from './types';
 
 export interface ColumnMap {
   /** Law variable -> CSV column name, e.g. { N: 'params', D: 'tokens' }. */
   x: Record<string, string>;
   /** CSV column holding the fitted quantity (e.g. 'loss'). */
   y: string;
-  /** Variables (x keys or 'y') that must be > 0; default: all of them. */
-  positive?: string[];
+  /** Domain per variable (x keys or 'y'), e.g. from lawDomains(); a variable without one must be > 0. */
+  domains?: Record<string, Domain>;
+  /** Optional column of per-row weights (>= 0). */
+  weight?: string;
 }
 
 export interface DroppedRow {
   /** 1-based line number in the file (the header is line 1). */
   line: number;
   reason: string;
+  /** Short cause for summaries, e.g. `S2 must be > 0` or `loss is empty`. */
+  cause: string;
 }
 
 export interface RunsTable extends FitData {
@@ -65,14 +70,14 @@ export function readRunsCsv(text: string, columns: ColumnMap): RunsTable {
   const rows = parseCsv(text);
   if (rows.length === 0) throw new Error('readRunsCsv: the CSV is empty (expected a header row)');
   const header = rows[0].map((h) => h.trim());
-  const wanted: [string, string][] = [...Object.entries(columns.x), ['y', columns.y]];
+  const wanted: [string, string][] = [...Object.entries(columns.x), ['y', columns.y], ...(columns.weight ? [['w', columns.weight] as [string, string]] : [])];
   const missing = wanted.filter(([, col]) => !header.includes(col));
   if (missing.length) {
     throw new Error(
       `readRunsCsv: missing column${missing.length > 1 ? 's' : ''} ${missing.map(([v, c]) => `"${c}" (for ${v})`).join(', ')}; the header has: ${header.join(', ')}`,
     );
   }
-  const positive = new Set(columns.positive ?? wanted.map(([v]) => v));
+  const domainOf = (v: string): Domain => (v === 'w' ? 'nonnegative' : columns.domains?.[v] ?? 'positive');
   const out: RunsTable = { x: [], y: [], lines: [], dropped: [], header, raw: [] };
   for (let r = 1; r < rows.length; r++) {
     const cells = rows[r];
@@ -81,26 +86,47 @@ export function readRunsCsv(text: string, columns: ColumnMap): RunsTable {
     const rec: Record<string, string> = {};
     header.forEach((h, j) => (rec[h] = (cells[j] ?? '').trim()));
     const problems: string[] = [];
+    const causes: string[] = [];
     const values: Record<string, number> = {};
     for (const [v, col] of wanted) {
       const s = rec[col];
       const n = s === '' ? Number.NaN : Number(s);
-      if (s === '') problems.push(`${col} is empty`);
-      else if (!Number.isFinite(n)) problems.push(`${col} is not a finite number ("${s}")`);
-      else if (positive.has(v) && n <= 0) problems.push(`${col} must be > 0 (got ${n})`);
+      const d = domainOf(v);
+      if (s === '') {
+        problems.push(`${col} is empty`);
+        causes.push(`${col} is empty`);
+      } else if (!Number.isFinite(n)) {
+        problems.push(`${col} is not a finite number ("${s}")`);
+        causes.push(`${col} is not a number`);
+      } else if (!inDomain(n, d)) {
+        problems.push(`${col} must be ${domainText(d)} (got ${n})`);
+        causes.push(`${col} must be ${domainText(d)}`);
+      }
       values[v] = n;
     }
     if (problems.length) {
-      out.dropped.push({ line, reason: problems.join('; ') });
+      out.dropped.push({ line, reason: problems.join('; '), cause: causes.join('; ') });
       continue;
     }
-    const { y, ...x } = values;
+    const { y, w, ...x } = values;
     out.x.push(x);
     out.y.push(y);
+    if (columns.weight) (out.w ??= []).push(w);
     out.lines.push(line);
     out.raw.push(rec);
   }
   return out;
+}
+
+/**
+ * One line saying how many of `total` rows were dropped and why, e.g.
+ * `18 of 20 rows dropped: 18 with S2 must be > 0`; empty when none were.
+ */
+export function summarizeDropped(dropped: DroppedRow[], total: number): string {
+  if (!dropped.length) return '';
+  const by = new Map<string, number>();
+  for (const d of dropped) by.set(d.cause, (by.get(d.cause) ?? 0) + 1);
+  return `${dropped.length} of ${total} rows dropped: ${[...by].map(([c, n]) => `${n} because ${c}`).join(', ')}`;
 }
 
 /**

@@ -2,11 +2,16 @@
  * fitLaw: multi-start robust fit of one law, with convergence diagnostics and an optional bootstrap.
  * Pure and synchronous; deterministic given options.seed.
  */
+import { assessIdentifiability, NEAR_EQUAL_REL } from './identifiability';
 import { getLaw } from './laws/index';
 import { minimize, type MinimizeResult } from './optimize';
 import { buildProblem, makeObjective, toParams, toTheta, validateData, type Problem } from './problem';
 import { mulberry32, percentileInterval, stdDev, streamSeed } from './stats';
 import type { BootstrapResult, DroppedPoints, FitData, FitOptions, FitReport, LawDefinition, ResolvedFitOptions } from './types';
+
+/** Grids larger than this are screened by default: every start is evaluated, the best AUTO_SCREEN optimised. */
+export const SCREEN_ABOVE = 100;
+export const AUTO_SCREEN = 20;
 
 export function resolveOptions(options: FitOptions, law: LawDefinition): ResolvedFitOptions {
   if (!options || typeof options.law !== 'string') throw new Error('fitLaw: options.law must be a law name (see listLaws())');
@@ -50,6 +55,7 @@ export function resolveOptions(options: FitOptions, law: LawDefinition): Resolve
     fixed: { ...fixed },
     dropHighest: num('dropHighest', options.dropHighest, 0, isInt, 'a non-negative integer'),
     level: num('level', options.level, 0.95, (x) => x > 0 && x < 1, 'a number in (0, 1)'),
+    timeBudgetMs: options.timeBudgetMs === undefined ? null : num('timeBudgetMs', options.timeBudgetMs, 0, (x) => x > 0, 'a positive number of milliseconds'),
   };
 }
 
@@ -92,18 +98,63 @@ function runLocal(pb: Problem, objective: ReturnType<typeof makeObjective>, star
   return { ...r, converged, sumGradNorm };
 }
 
-/** Applies the dropHighest outlier rule: keep points strictly below the k-th largest y. */
+/**
+ * Applies the dropHighest outlier rule: drops exactly the k rows with the largest y. Ties at the cut are broken
+ * by row order (earlier rows are dropped first), and the rule text says so.
+ */
 function applyDrop(data: FitData, k: number): { keep: number[]; dropped?: DroppedPoints } {
   const all = data.y.map((_, i) => i);
   if (k === 0) return { keep: all };
   if (k >= data.y.length) throw new Error(`fitLaw: options.dropHighest (${k}) must be smaller than the number of points (${data.y.length})`);
-  const threshold = [...data.y].sort((a, b) => b - a)[k - 1];
-  const keep = all.filter((i) => data.y[i] < threshold);
-  const gone = all.filter((i) => data.y[i] >= threshold);
-  return { keep, dropped: { rule: `drop the ${k} highest y (keep y < ${threshold})`, indices: gone, y: gone.map((i) => data.y[i]) } };
+  const order = [...all].sort((a, b) => data.y[b] - data.y[a] || a - b);
+  const gone = order.slice(0, k).sort((a, b) => a - b);
+  const cut = data.y[order[k - 1]];
+  const ties = all.filter((i) => data.y[i] === cut).length;
+  const tieNote = ties > 1 && data.y[order[k]] === cut ? `; ${ties} rows tie at y = ${cut}, the earliest dropped` : '';
+  const goneSet = new Set(gone);
+  return {
+    keep: all.filter((i) => !goneSet.has(i)),
+    dropped: { rule: `drop the ${k} highest y (y >= ${cut}${tieNote})`, indices: gone, y: gone.map((i) => data.y[i]) },
+  };
 }
 
+/** Groups identical rows (same inputs and value): each group is one run for resampling. Returns a group id per row. */
+export function runGroups(law: LawDefinition, x: Record<string, number>[], y: number[]): { group: Int32Array; count: number } {
+  const ids = new Map<string, number>();
+  const group = new Int32Array(y.length);
+  for (let i = 0; i < y.length; i++) {
+    const key = `${law.variables.map((v) => x[i][v]).join(',')}|${y[i]}`;
+    let id = ids.get(key);
+    if (id === undefined) ids.set(key, (id = ids.size));
+    group[i] = id;
+  }
+  return { group, count: ids.size };
+}
+
+/** Evaluates every start and keeps the best k with distinct objective values (equal values are one plateau). */
+function screenStarts(pb: Problem, objective: ReturnType<typeof makeObjective>, starts: Float64Array[], k: number): Float64Array[] {
+  const g = new Float64Array(pb.free.length);
+  const scored = starts.map((s) => ({ s, f: objective(clampInto(s, pb), g) })).filter((e) => Number.isFinite(e.f));
+  scored.sort((a, b) => a.f - b.f);
+  const picked: typeof scored = [];
+  for (const e of scored) {
+    if (picked.length === k) break;
+    const last = picked[picked.length - 1];
+    if (last && Math.abs(e.f - last.f) <= 1e-12 * Math.abs(e.f)) continue;
+    picked.push(e);
+  }
+  return picked.map((e) => e.s);
+}
+
+/** Fits a law to data: multi-start robust fit, optional bootstrap over runs, identifiability verdict. */
 export function fitLaw(data: FitData, options: FitOptions): FitReport {
+  const report = fitPointEstimate(data, options);
+  const o = report.options;
+  return finishReport(report, o.bootstrap > 0 ? runBootstrap(data, o, report.params, 0, o.bootstrap) : undefined);
+}
+
+/** The multi-start stage alone; finishReport completes the report (bootstrap, identifiability). */
+export function fitPointEstimate(data: FitData, options: FitOptions): FitReport {
   const law = getLaw(options?.law);
   const o = resolveOptions(options, law);
   validateData(data, law, o.objective);
@@ -114,38 +165,49 @@ export function fitLaw(data: FitData, options: FitOptions): FitReport {
   }
   const x = keep.map((i) => data.x[i]);
   const y = keep.map((i) => data.y[i]);
-  const pb = buildProblem(law, x, y, o);
+  const pb = buildProblem(law, x, y, o, data.w && keep.map((i) => data.w![i]));
   const objective = makeObjective(pb);
   const diagnostics: string[] = [];
 
   let starts = startPoints(pb);
-  if (o.screen !== null && o.screen < starts.length) {
-    const g = new Float64Array(pb.free.length);
-    const scored = starts.map((s) => ({ s, f: objective(clampInto(s, pb), g) })).filter((e) => Number.isFinite(e.f));
-    scored.sort((a, b) => a.f - b.f);
-    diagnostics.push(`screened ${starts.length} starts by objective, optimised the best ${o.screen}`);
-    starts = scored.slice(0, o.screen).map((e) => e.s);
+  const gridSize = starts.length;
+  const screen = o.screen ?? (starts.length > SCREEN_ABOVE ? AUTO_SCREEN : o.starts === law.defaultStarts ? law.screen ?? null : null);
+  if (screen !== null && screen < starts.length) {
+    starts = screenStarts(pb, objective, starts, screen);
+    diagnostics.push(`screened ${gridSize} starts by objective, optimised the best ${starts.length} distinct ones`);
   }
 
+  const began = Date.now();
+  const locals: LocalFit[] = [];
   let best: LocalFit | null = null;
-  const finals: number[] = [];
   let nConverged = 0;
   let iterations = 0;
-  for (const s of starts) {
-    const r = runLocal(pb, objective, s);
+  let skippedForTime = 0;
+  for (let i = 0; i < starts.length; i++) {
+    if (o.timeBudgetMs !== null && i > 0 && Date.now() - began > o.timeBudgetMs) {
+      skippedForTime = starts.length - i;
+      break;
+    }
+    const r = runLocal(pb, objective, starts[i]);
     iterations += r.iterations;
+    options.onProgress?.(i + 1, starts.length);
     if (!Number.isFinite(r.f)) continue;
-    finals.push(r.f);
+    locals.push(r);
     if (r.converged) nConverged++;
     if (!best || r.f < best.f) best = r;
   }
   if (!best) throw new Error(`fitLaw: every start of law ${law.name} gave a non-finite objective; check the data ranges and the start preset`);
-  const basinTol = 1e-6 * Math.abs(best.f) + 1e-14;
-  const inBest = finals.filter((f) => f - best.f <= basinTol).length;
+  const bestF = best.f;
+  const basinTol = 1e-6 * Math.abs(bestF) + 1e-14;
+  const inBest = locals.filter((r) => r.f - bestF <= basinTol).length;
+  if (skippedForTime) diagnostics.push(`time budget of ${o.timeBudgetMs} ms reached: ${skippedForTime} of ${starts.length} starts not optimised (the best of ${starts.length - skippedForTime} is reported)`);
 
-  const theta = Float64Array.from(pb.thetaTemplate);
-  pb.free.forEach((j, k) => (theta[j] = best.x[k]));
-  const params = toParams(law, theta);
+  const toFull = (z: Float64Array) => {
+    const theta = Float64Array.from(pb.thetaTemplate);
+    pb.free.forEach((j, k) => (theta[j] = z[k]));
+    return toParams(law, theta);
+  };
+  const params = toFull(best.x);
   const sumObjective = best.f * (o.scale === 'mean' ? pb.n : 1);
 
   if (!best.converged) {
@@ -155,13 +217,23 @@ export function fitLaw(data: FitData, options: FitOptions): FitReport {
   }
   if (o.scale === 'mean') diagnostics.push('objective averaged over points (scale=mean): tolerances see an objective n times smaller');
   if (inBest === 1 && starts.length > 1) diagnostics.push('only one start reached the best objective: the optimum may be fragile');
+  const pinned: Record<string, string> = {};
+  const yFloor = Math.min(...y.map(Math.abs));
   for (const [j, spec] of law.params.entries()) {
     const k = pb.free.indexOf(j);
-    if (k >= 0 && (best.x[k] === pb.lower[k] || best.x[k] === pb.upper[k])) diagnostics.push(`parameter ${spec.name} is at its bound (${params[spec.name]})`);
-    // A log-scale parameter has no finite lower bound in theta, so "at 0" shows as a vanishing value.
-    else if (spec.scale === 'log' && spec.lower === 0 && params[spec.name] < 1e-9 * Math.min(...y.map(Math.abs))) {
+    if (k >= 0 && (best.x[k] === pb.lower[k] || best.x[k] === pb.upper[k])) {
+      diagnostics.push(`parameter ${spec.name} is at its bound (${params[spec.name]})`);
+      pinned[spec.name] = `at its bound ${params[spec.name]}`;
+    } else if (k >= 0 && spec.scale === 'log' && spec.lower === 0 && params[spec.name] < 1e-9 * yFloor) {
+      // A log-scale parameter has no finite lower bound in theta, so "at 0" shows as a vanishing value.
       diagnostics.push(`parameter ${spec.name} went to 0 (${params[spec.name].toExponential(2)}): the data do not determine it (e.g. no visible floor); read the other parameters with care or use a law without it`);
+      pinned[spec.name] = 'went to 0';
     }
+  }
+  const near = locals.filter((r) => r.converged && r.f - bestF <= NEAR_EQUAL_REL * Math.abs(bestF) + 1e-14).map((r) => toFull(r.x));
+  const groups = runGroups(law, x, y);
+  if (groups.count < y.length) {
+    diagnostics.push(`${y.length - groups.count} row${y.length - groups.count > 1 ? 's repeat' : ' repeats'} another row exactly (same inputs and value): fitted as given, resampled as one run; ${groups.count} distinct runs`);
   }
 
   const { r2, rmsle } = goodness(law, params, x, y);
@@ -175,21 +247,50 @@ export function fitLaw(data: FitData, options: FitOptions): FitReport {
     gradNorm: best.sumGradNorm,
     iterations,
     stopReason: best.stop,
-    starts: starts.length,
+    starts: starts.length - skippedForTime,
     startsConverged: nConverged,
     startsInBestBasin: inBest,
     nPoints: pb.n,
     r2,
     rmsle,
+    identifiability: { verdict: 'identified', undetermined: [], parameters: {}, nearEqualBasins: 0, distinctRuns: groups.count, runsPerParameter: groups.count / Math.max(1, nFree) },
     diagnostics,
     options: o,
   };
+  if (gridSize !== starts.length) report.screenedStarts = gridSize;
+  if (skippedForTime) report.startsSkippedForTime = skippedForTime;
+  if (groups.count < y.length) report.duplicateRows = y.length - groups.count;
   if (dropped) report.dropped = dropped;
-  if (o.bootstrap > 0) {
-    const chunk = runBootstrap(data, o, params, 0, o.bootstrap);
-    report.bootstrap = summarizeBootstrap(law, chunk.samples, chunk.notConverged, o.level);
-    if (chunk.notConverged > 0) diagnostics.push(`${chunk.notConverged} of ${o.bootstrap} bootstrap refits did not converge (kept in the intervals)`);
+  // Kept out of the JSON report (large); finishReport needs them to judge identifiability.
+  Object.defineProperty(report, FIT_CONTEXT, { value: { near, pinned } satisfies FitContext, enumerable: false });
+  return report;
+}
+
+/** What the multi-start stage saw, carried (not serialised) from fitLaw to finishReport. */
+interface FitContext {
+  near: Record<string, number>[];
+  pinned: Record<string, string>;
+}
+const FIT_CONTEXT = Symbol('fitContext');
+
+/**
+ * Attaches bootstrap results (when given) and the identifiability verdict to a report. Used by fitLaw and by
+ * the parallel entry after its worker threads return.
+ */
+export function finishReport(report: FitReport, chunk?: BootstrapChunk): FitReport {
+  const law = getLaw(report.law);
+  const o = report.options;
+  if (chunk) {
+    report.bootstrap = summarizeBootstrap(law, chunk.samples, chunk.notConverged, o.level, chunk.degenerate, chunk.distinctRuns);
+    if (chunk.notConverged > 0) report.diagnostics.push(`${chunk.notConverged} of ${chunk.samples.length} bootstrap refits did not converge (kept in the intervals)`);
   }
+  const ctx = (report as unknown as Record<symbol, FitContext | undefined>)[FIT_CONTEXT] ?? { near: [], pinned: {} };
+  const { identifiability, diagnostics } = assessIdentifiability({
+    law, params: report.params, fixed: Object.keys(o.fixed), pinned: ctx.pinned, nearMinima: ctx.near, bootstrap: report.bootstrap,
+    distinctRuns: report.identifiability.distinctRuns,
+  });
+  report.identifiability = identifiability;
+  report.diagnostics.push(...diagnostics);
   return report;
 }
 
@@ -211,36 +312,63 @@ function goodness(law: LawDefinition, p: Record<string, number>, x: Record<strin
   return { r2: 1 - ssr / sst, rmsle: Math.sqrt(sl / y.length) };
 }
 
+export interface BootstrapChunk {
+  samples: Record<string, number>[];
+  notConverged: number;
+  /** Resamples skipped because they drew fewer distinct runs than free parameters. */
+  degenerate: number;
+  distinctRuns: number;
+}
+
 /**
- * Bootstrap refits [from, to) over runs: resample b draws n points with replacement from its own seeded stream
- * and refits from the full-data optimum. Independent of how resamples are split (used by the parallel entry).
+ * Bootstrap refits [from, to) over runs: resample b draws as many runs as there are distinct runs (identical
+ * rows are one run) with replacement from its own seeded stream, and refits from the full-data optimum.
+ * A resample with fewer distinct runs than free parameters cannot determine them: it is counted, not refitted.
+ * Independent of how resamples are split (used by the parallel entry).
  */
-export function runBootstrap(
-  data: FitData, o: ResolvedFitOptions, best: Record<string, number>, from: number, to: number,
-): { samples: Record<string, number>[]; notConverged: number } {
+export function runBootstrap(data: FitData, o: ResolvedFitOptions, best: Record<string, number>, from: number, to: number): BootstrapChunk {
   const law = getLaw(o.law);
   const { keep } = applyDrop(data, o.dropHighest);
-  const pb = buildProblem(law, keep.map((i) => data.x[i]), keep.map((i) => data.y[i]), o);
+  const x = keep.map((i) => data.x[i]);
+  const y = keep.map((i) => data.y[i]);
+  const pb = buildProblem(law, x, y, o, data.w && keep.map((i) => data.w![i]));
   const th = toTheta(law, best, 'runBootstrap: best');
   const start = Float64Array.from(pb.free.map((j) => th[j]));
+  const { group, count } = runGroups(law, x, y);
+  const members: number[][] = Array.from({ length: count }, () => []);
+  group.forEach((gid, i) => members[gid].push(i));
   const weights = new Float64Array(pb.n);
+  const drawn = new Int32Array(count);
   const objective = makeObjective(pb, weights);
   const samples: Record<string, number>[] = [];
   let notConverged = 0;
+  let degenerate = 0;
   for (let b = from; b < to; b++) {
     const rng = mulberry32(streamSeed(o.seed, b));
     weights.fill(0);
-    for (let i = 0; i < pb.n; i++) weights[Math.floor(rng() * pb.n)]++;
+    drawn.fill(0);
+    let distinct = 0;
+    for (let k = 0; k < count; k++) {
+      const gid = Math.floor(rng() * count);
+      if (drawn[gid]++ === 0) distinct++;
+      for (const i of members[gid]) weights[i]++;
+    }
+    if (distinct < pb.free.length) {
+      degenerate++;
+      continue;
+    }
     const r = runLocal(pb, objective, start);
     if (!r.converged) notConverged++;
     const theta = Float64Array.from(pb.thetaTemplate);
     pb.free.forEach((j, k) => (theta[j] = r.x[k]));
     samples.push(toParams(law, theta));
   }
-  return { samples, notConverged };
+  return { samples, notConverged, degenerate, distinctRuns: count };
 }
 
-export function summarizeBootstrap(law: LawDefinition, samples: Record<string, number>[], notConverged: number, level: number): BootstrapResult {
+export function summarizeBootstrap(
+  law: LawDefinition, samples: Record<string, number>[], notConverged: number, level: number, degenerate = 0, distinctRuns = Number.NaN,
+): BootstrapResult {
   const intervals: Record<string, [number, number]> = {};
   const se: Record<string, number> = {};
   for (const p of law.params) {
@@ -248,5 +376,5 @@ export function summarizeBootstrap(law: LawDefinition, samples: Record<string, n
     intervals[p.name] = percentileInterval(v, level);
     se[p.name] = stdDev(v);
   }
-  return { samples, intervals, se, resamples: samples.length, notConverged, level };
+  return { samples, intervals, se, resamples: samples.length, notConverged, degenerate, distinctRuns, level };
 }

@@ -4,8 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { fitLaw, runBootstrap, summarizeBootstrap } from './fit';
-import { getLaw } from './laws/index';
+import { finishReport, fitPointEstimate, runBootstrap, type BootstrapChunk } from './fit';
 import type { FitData, FitOptions, FitReport, ResolvedFitOptions } from './types';
 
 export interface ParallelOptions {
@@ -18,7 +17,7 @@ const workerUrl = new URL('./parallel-worker.ts', import.meta.url).href;
 const BOOT = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl)}); })`;
 
 function runChunk(job: { data: FitData; options: ResolvedFitOptions; best: Record<string, number>; from: number; to: number }) {
-  return new Promise<{ samples: Record<string, number>[]; notConverged: number }>((resolve, reject) => {
+  return new Promise<BootstrapChunk>((resolve, reject) => {
     const w = new Worker(BOOT, { eval: true, workerData: job });
     w.once('message', (m) => {
       resolve(m);
@@ -33,19 +32,15 @@ function runChunk(job: { data: FitData; options: ResolvedFitOptions; best: Recor
 
 export async function fitLawParallel(data: FitData, options: FitOptions, p: ParallelOptions = {}): Promise<FitReport> {
   const B = options.bootstrap ?? 0;
-  const report = fitLaw(data, { ...options, bootstrap: 0 });
-  const o: ResolvedFitOptions = { ...report.options, bootstrap: B };
-  report.options = o;
-  if (B === 0) return report;
+  const report = fitPointEstimate(data, options);
+  const o: ResolvedFitOptions = report.options;
+  if (B === 0) return finishReport(report);
   const threads = Math.max(1, Math.min(p.threads ?? availableParallelism(), B));
   const bounds = Array.from({ length: threads + 1 }, (_, i) => Math.round((B * i) / threads));
   const chunks =
     threads === 1
       ? [runBootstrap(data, o, report.params, 0, B)]
       : await Promise.all(bounds.slice(0, -1).map((from, i) => runChunk({ data, options: o, best: report.params, from, to: bounds[i + 1] })));
-  const samples = chunks.flatMap((c) => c.samples);
-  const notConverged = chunks.reduce((s, c) => s + c.notConverged, 0);
-  report.bootstrap = summarizeBootstrap(getLaw(o.law), samples, notConverged, o.level);
-  if (notConverged > 0) report.diagnostics.push(`${notConverged} of ${B} bootstrap refits did not converge (kept in the intervals)`);
-  return report;
+  const sum = (k: 'notConverged' | 'degenerate') => chunks.reduce((s, c) => s + c[k], 0);
+  return finishReport(report, { samples: chunks.flatMap((c) => c.samples), notConverged: sum('notConverged'), degenerate: sum('degenerate'), distinctRuns: chunks[0].distinctRuns });
 }

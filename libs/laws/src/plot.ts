@@ -13,10 +13,38 @@ export interface PlotOptions {
   width?: number;
   height?: number;
   title?: string;
+  /** Axis titles by variable (and 'y'), e.g. the CSV column each came from: { x: 'train_dataset_size', y: 'loss' }. */
+  labels?: Record<string, string>;
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const fmt = (v: number) => (Math.abs(Math.log10(v)) >= 3 ? `1e${Math.round(Math.log10(v))}` : String(Number(v.toPrecision(3))));
+/** Tick label: 3 significant digits, `2e9` rather than `2000000000`, never rounded to another tick's label. */
+function fmt(v: number): string {
+  const a = Math.abs(v);
+  if (a !== 0 && (a >= 1e4 || a < 1e-3)) return Number(v.toPrecision(3)).toExponential().replace('e+', 'e');
+  return String(Number(v.toPrecision(3)));
+}
+
+/**
+ * Tick values on a log axis between 10^a and 10^b: 1-2-5 per decade when the range spans a decade or more,
+ * else evenly spaced "nice" values (so a loss axis from 2.3 to 2.9 still gets labelled ticks).
+ */
+function logTicks(a: number, b: number): number[] {
+  const inRange = (v: number) => v > 0 && Math.log10(v) >= a - 1e-9 && Math.log10(v) <= b + 1e-9;
+  if (b - a >= 1) {
+    const out: number[] = [];
+    for (let d = Math.floor(a) - 1; d <= Math.ceil(b) + 1; d++) for (const k of [1, 2, 5]) out.push(Number((k * 10 ** d).toPrecision(12)));
+    return out.filter(inRange);
+  }
+  const lo = 10 ** a;
+  const hi = 10 ** b;
+  const raw = (hi - lo) / 5;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((k) => k * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-12 * hi; v += step) out.push(Number(v.toPrecision(12)));
+  return out.filter(inRange);
+}
 
 interface Series {
   xLabel: string;
@@ -52,7 +80,7 @@ function buildSeries(report: FitReport, data: FitData, o: PlotOptions): Series {
       target = [o.target.C, f.loss, f.lossInterval?.[0] ?? f.loss, f.lossInterval?.[1] ?? f.loss];
     }
     return {
-      xLabel: 'compute C = 6ND (FLOP)', yLabel: 'loss (curve: compute-optimal frontier)',
+      xLabel: o.labels?.C ? `${o.labels.C} (compute C)` : 'compute C = 6ND (FLOP)', yLabel: `${o.labels?.y ?? 'loss'} (curve: compute-optimal frontier)`,
       fitPts: data.x.map((r, i) => [c(r), data.y[i]]), heldPts: held.x.map((r, i) => [c(r), held.y[i]]), curve, target,
     };
   }
@@ -71,7 +99,7 @@ function buildSeries(report: FitReport, data: FitData, o: PlotOptions): Series {
       target = [o.target[v], p.value, p.lo, p.hi];
     }
     return {
-      xLabel: v, yLabel: 'y', fitPts: data.x.map((r, i) => [r[v], data.y[i]]), heldPts: held.x.map((r, i) => [r[v], held.y[i]]), curve, target,
+      xLabel: o.labels?.[v] ?? v, yLabel: o.labels?.y ?? 'y', fitPts: data.x.map((r, i) => [r[v], data.y[i]]), heldPts: held.x.map((r, i) => [r[v], held.y[i]]), curve, target,
     };
   }
   // Several variables and no frontier: observed against predicted.
@@ -80,7 +108,7 @@ function buildSeries(report: FitReport, data: FitData, o: PlotOptions): Series {
   const lo = Math.min(...all);
   const hi = Math.max(...all);
   return {
-    xLabel: 'predicted', yLabel: 'observed', diagonal: true,
+    xLabel: `predicted ${o.labels?.y ?? 'y'}`, yLabel: `observed ${o.labels?.y ?? 'y'}`, diagonal: true,
     fitPts: data.x.map((r, i) => [pr(r), data.y[i]]), heldPts: held.x.map((r, i) => [pr(r), held.y[i]]),
     curve: [[lo, lo, lo, lo], [hi, hi, hi, hi]],
   };
@@ -89,7 +117,8 @@ function buildSeries(report: FitReport, data: FitData, o: PlotOptions): Series {
 export function renderFitSvg(report: FitReport, data: FitData, o: PlotOptions = {}): string {
   const W = o.width ?? 720;
   const H = o.height ?? 480;
-  const m = { l: 70, r: 20, t: 40, b: 50 };
+  // The legend sits in the top margin, above the plot area, so it never covers a point.
+  const m = { l: 70, r: 20, t: 58, b: 50 };
   const s = buildSeries(report, data, o);
   const xs = [...s.fitPts, ...s.heldPts].map((p) => p[0]).concat(s.curve.map((c) => c[0]), s.target ? [s.target[0]] : []).filter((v) => v > 0);
   const ys = [...s.fitPts, ...s.heldPts].map((p) => p[1]).concat(s.curve.flatMap((c) => [c[2], c[3]]), s.target ? [s.target[2], s.target[3]] : []).filter((v) => v > 0 && Number.isFinite(v));
@@ -103,28 +132,30 @@ export function renderFitSvg(report: FitReport, data: FitData, o: PlotOptions = 
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`);
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   parts.push(`<text x="${W / 2}" y="18" text-anchor="middle" font-size="13">${esc(o.title ?? getLaw(report.law).format(report.params))}</text>`);
-  // Axes with ticks at 1-2-5 steps inside each decade, labels on decades (or all when the range is narrow).
-  const ticks = (a: number, b: number) => {
-    const out: number[] = [];
-    for (let d = Math.floor(a - 1); d <= Math.ceil(b + 1); d++) for (const k of [1, 2, 5]) out.push(k * 10 ** d);
-    return out.filter((v) => Math.log10(v) >= a - 1e-9 && Math.log10(v) <= b + 1e-9);
-  };
-  const xt = ticks(x0 - padX, x1 + padX);
-  const yt = ticks(y0 - padY, y1 + padY);
-  const narrowX = x1 - x0 < 2;
+  // Ticks with labels; a label closer than 40 px (x) or 14 px (y) to the previous one is left out.
+  const xt = logTicks(x0 - padX, x1 + padX);
+  const yt = logTicks(y0 - padY, y1 + padY);
+  let lastX = Number.NEGATIVE_INFINITY;
   for (const v of xt) {
-    const px = X(v).toFixed(1);
-    parts.push(`<line x1="${px}" y1="${H - m.b}" x2="${px}" y2="${m.t}" stroke="#eee"/>`);
-    if (narrowX || Math.abs(Math.log10(v) % 1) < 1e-9) parts.push(`<text x="${px}" y="${H - m.b + 15}" text-anchor="middle">${fmt(v)}</text>`);
+    const px = X(v);
+    parts.push(`<line x1="${px.toFixed(1)}" y1="${H - m.b}" x2="${px.toFixed(1)}" y2="${m.t}" stroke="#eee"/>`);
+    if (px - lastX >= 40) {
+      parts.push(`<text class="xtick" x="${px.toFixed(1)}" y="${H - m.b + 15}" text-anchor="middle">${fmt(v)}</text>`);
+      lastX = px;
+    }
   }
+  let lastY = Number.POSITIVE_INFINITY;
   for (const v of yt) {
-    const py = Y(v).toFixed(1);
-    parts.push(`<line x1="${m.l}" y1="${py}" x2="${W - m.r}" y2="${py}" stroke="#eee"/>`);
-    parts.push(`<text x="${m.l - 5}" y="${py}" text-anchor="end" dominant-baseline="middle">${fmt(v)}</text>`);
+    const py = Y(v);
+    parts.push(`<line x1="${m.l}" y1="${py.toFixed(1)}" x2="${W - m.r}" y2="${py.toFixed(1)}" stroke="#eee"/>`);
+    if (lastY - py >= 14) {
+      parts.push(`<text class="ytick" x="${m.l - 5}" y="${py.toFixed(1)}" text-anchor="end" dominant-baseline="middle">${fmt(v)}</text>`);
+      lastY = py;
+    }
   }
   parts.push(`<rect x="${m.l}" y="${m.t}" width="${W - m.l - m.r}" height="${H - m.t - m.b}" fill="none" stroke="#333"/>`);
-  parts.push(`<text x="${(W + m.l) / 2}" y="${H - 12}" text-anchor="middle">${esc(s.xLabel)} (log)</text>`);
-  parts.push(`<text transform="translate(16 ${(H - m.b + m.t) / 2}) rotate(-90)" text-anchor="middle">${esc(s.yLabel)} (log)</text>`);
+  parts.push(`<text class="xtitle" x="${(W + m.l) / 2}" y="${H - 12}" text-anchor="middle">${esc(s.xLabel)} (log scale)</text>`);
+  parts.push(`<text class="ytitle" transform="translate(16 ${(H - m.b + m.t) / 2}) rotate(-90)" text-anchor="middle">${esc(s.yLabel)} (log scale)</text>`);
   const band = s.curve.filter((c) => c[2] > 0 && c[3] > 0 && c[3] > c[2]);
   if (band.length > 1) {
     const up = band.map((c) => `${X(c[0]).toFixed(1)},${Y(c[3]).toFixed(1)}`);
@@ -141,10 +172,14 @@ export function renderFitSvg(report: FitReport, data: FitData, o: PlotOptions = 
     parts.push(`<circle class="target" cx="${X(tx).toFixed(1)}" cy="${Y(tv).toFixed(1)}" r="5" fill="#e08000"/>`);
     parts.push(`<text x="${(X(tx) - 8).toFixed(1)}" y="${(Y(tv) - 8).toFixed(1)}" text-anchor="end" fill="#a05000">target ${fmt(tx)}: ${tv.toPrecision(4)}</text>`);
   }
-  const lx = m.l + 10;
-  parts.push(`<g transform="translate(${lx} ${m.t + 12})"><circle r="3" fill="#222"/><text x="8" dominant-baseline="middle">fitted points (${s.fitPts.length})</text>`);
-  if (s.heldPts.length) parts.push(`<rect x="-4" y="12" width="8" height="8" fill="none" stroke="#d03030"/><text x="8" y="16" dominant-baseline="middle">held out (${s.heldPts.length})</text>`);
-  if (band.length > 1) parts.push(`<rect x="-4" y="28" width="8" height="8" fill="#4a7bd0" fill-opacity="0.3"/><text x="8" y="32" dominant-baseline="middle">${Math.round((report.bootstrap?.level ?? 0.95) * 100)}% bootstrap band</text>`);
+  // Legend: one row in the top margin.
+  parts.push(`<g class="legend" transform="translate(${m.l} 38)"><circle r="3" fill="#222"/><text x="8" dominant-baseline="middle">fitted points (${s.fitPts.length})</text>`);
+  let off = 150;
+  if (s.heldPts.length) {
+    parts.push(`<rect x="${off - 4}" y="-4" width="8" height="8" fill="none" stroke="#d03030"/><text x="${off + 8}" dominant-baseline="middle">held out (${s.heldPts.length})</text>`);
+    off += 120;
+  }
+  if (band.length > 1) parts.push(`<rect x="${off - 4}" y="-4" width="8" height="8" fill="#4a7bd0" fill-opacity="0.3"/><text x="${off + 8}" dominant-baseline="middle">${Math.round((report.bootstrap?.level ?? 0.95) * 100)}% bootstrap band</text>`);
   parts.push('</g></svg>');
   return parts.join('\n');
 }

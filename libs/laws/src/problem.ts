@@ -2,6 +2,7 @@
  * A fitting problem: validated data, per-point features, transformed targets, and the robust objective
  * (sum of per-point losses on residuals in the objective's space) with its analytic gradient.
  */
+import { domainText, inDomain, targetDomain } from './domain';
 import type { FitData, LawDefinition, ObjectiveKind, ResolvedFitOptions } from './types';
 
 type TargetSpace = 'log' | 'log1p' | 'linear';
@@ -24,6 +25,8 @@ export interface Problem {
   thetaTemplate: Float64Array;
   lower: Float64Array;
   upper: Float64Array;
+  /** Per-point weights from the data (null: all 1). */
+  pointWeights: Float64Array | null;
   options: ResolvedFitOptions;
 }
 
@@ -35,7 +38,10 @@ export function validateData(data: FitData, law: LawDefinition, kind: ObjectiveK
   if (data.x.length !== data.y.length) {
     throw new Error(`fitLaw: data.x has ${data.x.length} points but data.y has ${data.y.length}; they must match`);
   }
-  const space = targetSpace(kind);
+  if (data.w !== undefined && (!Array.isArray(data.w) || data.w.length !== data.y.length)) {
+    throw new Error(`fitLaw: data.w must hold one weight per point (${data.y.length}), got ${Array.isArray(data.w) ? data.w.length : typeof data.w}`);
+  }
+  const yDomain = targetDomain(kind);
   for (let i = 0; i < data.x.length; i++) {
     const row = data.x[i];
     for (const v of law.variables) {
@@ -46,14 +52,14 @@ export function validateData(data: FitData, law: LawDefinition, kind: ObjectiveK
       if (typeof val !== 'number' || !Number.isFinite(val)) {
         throw new Error(`fitLaw: data.x[${i}].${v} must be a finite number, got ${String(val)}`);
       }
-      if (law.positiveVariables.includes(v) && val <= 0) {
-        throw new Error(`fitLaw: data.x[${i}].${v} must be > 0 (law ${law.name} takes its log), got ${val}`);
-      }
+      const d = law.domains[v] ?? 'real';
+      if (!inDomain(val, d)) throw new Error(`fitLaw: data.x[${i}].${v} must be ${domainText(d)} (domain of ${v} in law ${law.name}), got ${val}`);
     }
     const y = data.y[i];
     if (typeof y !== 'number' || !Number.isFinite(y)) throw new Error(`fitLaw: data.y[${i}] must be a finite number, got ${String(y)}`);
-    if (space === 'log' && y <= 0) throw new Error(`fitLaw: data.y[${i}] must be > 0 for objective ${kind} (log residuals), got ${y}`);
-    if (space === 'log1p' && y <= -1) throw new Error(`fitLaw: data.y[${i}] must be > -1 for objective ${kind}, got ${y}`);
+    if (!inDomain(y, yDomain)) throw new Error(`fitLaw: data.y[${i}] must be ${domainText(yDomain)} for objective ${kind}${yDomain === 'positive' ? ' (log residuals)' : ''}, got ${y}`);
+    const w = data.w?.[i];
+    if (w !== undefined && !(Number.isFinite(w) && w >= 0)) throw new Error(`fitLaw: data.w[${i}] must be a finite number >= 0, got ${String(w)}`);
   }
 }
 
@@ -76,7 +82,7 @@ export function toParams(law: LawDefinition, theta: ArrayLike<number>): Record<s
   return out;
 }
 
-export function buildProblem(law: LawDefinition, x: Record<string, number>[], y: number[], options: ResolvedFitOptions): Problem {
+export function buildProblem(law: LawDefinition, x: Record<string, number>[], y: number[], options: ResolvedFitOptions, w?: number[]): Problem {
   const space = targetSpace(options.objective);
   const target = new Float64Array(y.length);
   for (let i = 0; i < y.length; i++) target[i] = space === 'log' ? Math.log(y[i]) : space === 'log1p' ? Math.log1p(y[i]) : y[i];
@@ -100,7 +106,8 @@ export function buildProblem(law: LawDefinition, x: Record<string, number>[], y:
       upper[k] = p.upper ?? Number.POSITIVE_INFINITY;
     }
   });
-  return { law, n: y.length, feats: law.features(x), target, free, thetaTemplate, lower, upper, options };
+  const pointWeights = w ? Float64Array.from(w) : null;
+  return { law, n: y.length, feats: law.features(x), target, free, thetaTemplate, lower, upper, pointWeights, options };
 }
 
 /**
@@ -119,13 +126,14 @@ export function makeObjective(pb: Problem, weights: Float64Array | null = null):
   const delta = options.delta;
   const scale = options.scale === 'mean' ? 1 / n : 1;
   const modelLog = law.space === 'log';
+  const pw = pb.pointWeights;
   return (z, grad) => {
     for (let k = 0; k < free.length; k++) theta[free[k]] = z[k];
     law.evaluate(theta, feats, out, jac);
     gFull.fill(0);
     let f = 0;
     for (let i = 0; i < n; i++) {
-      const w = weights ? weights[i] : 1;
+      const w = (weights ? weights[i] : 1) * (pw ? pw[i] : 1);
       if (w === 0) continue;
       const m = out[i];
       let v: number;

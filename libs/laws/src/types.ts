@@ -17,6 +17,12 @@ export type ModelSpace = 'log' | 'linear';
 
 export type ObjectiveKind = 'huber-log' | 'mse-log' | 'mae-log' | 'mse-log1p' | 'mse';
 
+/**
+ * Values a variable may take: 'positive' (> 0, it goes through a log), 'nonnegative' (>= 0, e.g. an annealing
+ * area that is 0 during a constant-LR phase), 'above-minus-one' (> -1, log1p targets) or 'real' (any finite).
+ */
+export type Domain = 'positive' | 'nonnegative' | 'above-minus-one' | 'real';
+
 /** Grid of starting values: one list per parameter, in the optimiser's coordinates (log for log-scale params). */
 export type StartGrid = Record<string, number[]>;
 
@@ -29,14 +35,16 @@ export interface LawDefinition {
   reference: string;
   /** Input variables in the order the evaluator expects (e.g. ['N','D']). */
   variables: string[];
-  /** Variables that must be strictly positive (they go through a log). */
-  positiveVariables: string[];
+  /** Domain of each input variable; rows outside it are dropped with a reason, never silently. */
+  domains: Record<string, Domain>;
   params: ParamSpec[];
   /** Objective used when FitOptions.objective is not given. */
   defaultObjective: ObjectiveKind;
   /** Start presets; `defaultStarts` names the one used when FitOptions.starts is not given. */
   starts: Record<string, StartGrid>;
   defaultStarts: string;
+  /** Optimise only the best `screen` starts of the default grid (cost bound for laws with expensive evaluations). */
+  screen?: number;
   /** Evaluate the law at one point with named parameters (linear space). */
   predict(params: Record<string, number>, x: Record<string, number>): number;
   /** One-line formula with the numbers filled in. */
@@ -85,6 +93,10 @@ export interface FitOptions {
   dropHighest?: number;
   /** Confidence level of bootstrap intervals (default 0.95). */
   level?: number;
+  /** Wall-clock budget for the multi-start stage in ms; starts not optimised in time are counted in the report. */
+  timeBudgetMs?: number;
+  /** Called after each optimised start (done, total): progress for long fits. Not part of the report. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ResolvedFitOptions {
@@ -104,6 +116,7 @@ export interface ResolvedFitOptions {
   fixed: Record<string, number>;
   dropHighest: number;
   level: number;
+  timeBudgetMs: number | null;
 }
 
 export interface DroppedPoints {
@@ -121,7 +134,44 @@ export interface BootstrapResult {
   resamples: number;
   /** Refits whose optimiser did not converge (they are kept; listed so it is visible). */
   notConverged: number;
+  /**
+   * Resamples that drew fewer distinct runs than the law has free parameters: such a refit cannot determine
+   * the parameters, so it is excluded from `samples`, intervals and s.e. (`resamples` counts the rest).
+   */
+  degenerate: number;
+  /** Distinct runs the resampling draws from (duplicate rows count once). */
+  distinctRuns: number;
   level: number;
+}
+
+/** Why one parameter is or is not determined by the data. */
+export interface ParameterIdentifiability {
+  determined: boolean;
+  /** Reasons it is not (empty when determined). */
+  reasons: string[];
+  /** Width of the bootstrap interval in decades (log10 hi/lo), for positive parameters. */
+  decades?: number;
+}
+
+/**
+ * Identifiability diagnostics: a parameter is "not determined" when it sits at a bound or went to 0, when
+ * distant minima fit within a relative 1e-3 of the best objective, or when its bootstrap interval is wider
+ * than 2 decades (positive parameters) or than twice its value (exponents). Not-determined parameters are
+ * never findings, and predictions resting on them say so.
+ */
+export interface Identifiability {
+  verdict: 'identified' | 'partly-identified' | 'unidentified';
+  /** Names of the parameters the data do not determine. */
+  undetermined: string[];
+  parameters: Record<string, ParameterIdentifiability>;
+  /** Distinct minima (other than the best) within a relative 1e-3 of the best objective. */
+  nearEqualBasins: number;
+  /** Distinct runs fitted (identical rows count once). */
+  distinctRuns: number;
+  /** Distinct runs fitted per free parameter. */
+  runsPerParameter: number;
+  /** Resamples with fewer distinct runs than free parameters (excluded from the intervals). */
+  degenerateResamples?: number;
 }
 
 export interface FitReport {
@@ -144,7 +194,14 @@ export interface FitReport {
   /** Root mean squared log error over the fitted points. */
   rmsle: number;
   dropped?: DroppedPoints;
+  /** Rows that repeat another row exactly (same inputs and value): fitted as given, resampled as one run. */
+  duplicateRows?: number;
+  /** Starts screened by objective, and starts optimised (<= starts when screened or out of time). */
+  screenedStarts?: number;
+  /** Starts not optimised because timeBudgetMs ran out. */
+  startsSkippedForTime?: number;
   bootstrap?: BootstrapResult;
+  identifiability: Identifiability;
   diagnostics: string[];
   options: ResolvedFitOptions;
 }
@@ -152,4 +209,6 @@ export interface FitReport {
 export interface FitData {
   x: Record<string, number>[];
   y: number[];
+  /** Optional per-point weights (>= 0) multiplying each point's loss, e.g. IsoFLOP or importance weights. */
+  w?: number[];
 }

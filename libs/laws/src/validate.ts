@@ -32,12 +32,13 @@ export interface HoldoutResult {
 }
 
 export function splitData(data: FitData, isHeld: (row: Record<string, number>, i: number) => boolean): { fit: FitData; held: FitData } {
-  const fit: FitData = { x: [], y: [] };
-  const held: FitData = { x: [], y: [] };
+  const fit: FitData = { x: [], y: [], ...(data.w ? { w: [] } : {}) };
+  const held: FitData = { x: [], y: [], ...(data.w ? { w: [] } : {}) };
   data.x.forEach((r, i) => {
     const t = isHeld(r, i) ? held : fit;
     t.x.push(r);
     t.y.push(data.y[i]);
+    if (data.w) t.w!.push(data.w[i]);
   });
   return { fit, held };
 }
@@ -96,6 +97,10 @@ export function kFold(data: FitData, k: number, options: FitOptions): { folds: {
 export interface LawComparisonRow {
   law: string;
   nParams: number;
+  /** Points the law was fitted to (after holdout and outlier rules). */
+  nPoints: number;
+  /** Identifiability verdict of the fit ('identified', 'partly-identified', 'unidentified'). */
+  identifiability?: string;
   objective: number;
   converged: boolean;
   r2: number;
@@ -106,20 +111,31 @@ export interface LawComparisonRow {
   error?: string;
 }
 
-/** Fits several laws to the same data (and optional holdout) and returns one row per law. */
-export function compareLaws(data: FitData, laws: string[], options: Omit<FitOptions, 'law'> = {}, holdout?: HoldoutRule | string): LawComparisonRow[] {
+/**
+ * Fits several laws to the same data (and optional holdout) with the same options and returns one row per law;
+ * a law that fails gets a row with its error. `reports` (when given) receives each successful fit's report.
+ * A holdout rule that matches no point is an error for the whole comparison, as for a single fit.
+ */
+export function compareLaws(
+  data: FitData, laws: string[], options: Omit<FitOptions, 'law'> = {}, holdout?: HoldoutRule | string, reports?: Map<string, FitReport>,
+): LawComparisonRow[] {
+  if (holdout) {
+    const r = typeof holdout === 'string' ? parseHoldout(holdout) : holdout;
+    if (!data.x.some((row) => matchesHoldout(r, row))) throw new Error(`holdout: the rule ${r.variable}${r.op}${r.value} holds out no points`);
+  }
   return laws.map((name) => {
     const law = getLaw(name);
     try {
       const o = { ...options, law: name, starts: options.starts ?? law.defaultStarts };
       const h = holdout ? holdoutByRule(data, holdout, o) : null;
       const report = h ? h.report : fitLaw(data, o);
+      reports?.set(name, report);
       return {
-        law: name, nParams: law.params.length, objective: report.objective, converged: report.converged,
-        r2: report.r2, rmsle: report.rmsle, holdoutError: h?.meanAbsRelError, formula: law.format(report.params),
+        law: name, nParams: law.params.length, nPoints: report.nPoints, identifiability: report.identifiability.verdict, objective: report.objective,
+        converged: report.converged, r2: report.r2, rmsle: report.rmsle, holdoutError: h?.meanAbsRelError, formula: law.format(report.params),
       };
     } catch (e) {
-      return { law: name, nParams: law.params.length, objective: NaN, converged: false, r2: NaN, rmsle: NaN, formula: '', error: (e as Error).message };
+      return { law: name, nParams: law.params.length, nPoints: 0, objective: NaN, converged: false, r2: NaN, rmsle: NaN, formula: '', error: (e as Error).message };
     }
   });
 }

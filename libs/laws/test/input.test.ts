@@ -31,9 +31,9 @@ describe('bad input gets an error naming the problem', () => {
     const t = readRunsCsv('params,loss,note\n1e6,3.1,ok\n-5,3,neg\n2e6,,empty\n3e6,abc,text\n"4e6",2.9,"quoted, comma"\n', { x: { N: 'params' }, y: 'loss' });
     expect(t.y).toEqual([3.1, 2.9]);
     expect(t.dropped).toEqual([
-      { line: 3, reason: 'params must be > 0 (got -5)' },
-      { line: 4, reason: 'loss is empty' },
-      { line: 5, reason: 'loss is not a finite number ("abc")' },
+      { line: 3, reason: 'params must be > 0 (got -5)', cause: 'params must be > 0' },
+      { line: 4, reason: 'loss is empty', cause: 'loss is empty' },
+      { line: 5, reason: 'loss is not a finite number ("abc")', cause: 'loss is not a number' },
     ]);
     expect(t.raw[1].note).toBe('quoted, comma');
   });

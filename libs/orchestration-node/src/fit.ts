@@ -2,7 +2,7 @@
  * Fits the spec's law to a sweep's completed trials (the fitLaws activity's work). Pure apart from
  * CPU: the same results give the same fit (the bootstrap is seeded from the planner seed).
  */
-import { fitLaw, formatLaw, getLaw, percentileInterval, type FitReport } from '@slab/laws';
+import { fitLaw, formatLaw, getLaw, intervalWarning, percentileInterval, type FitReport } from '@slab/laws';
 import { lawVariables } from '@slab/planner';
 import type { SweepSpec, TrialConfig, TrialResult } from '@slab/spec';
 import type { FitSummary } from '@slab/orchestration';
@@ -45,7 +45,14 @@ function skipped(spec: SweepSpec, nPoints: number, reason: string): SweepFit {
 const fmt = (x: number) => (Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-2 && x !== 0) ? x.toExponential(2) : String(+x.toPrecision(4)));
 
 /** Point estimate and bootstrap interval of `f(params)`. */
-function withInterval(report: FitReport, f: (p: Record<string, number>) => number): { value: number; lo: number; hi: number } {
+function withInterval(report: FitReport, f: (p: Record<string, number>) => number): { value: number; lo: number; hi: number; warning?: string } {
+  // An interval resting on parameters the data do not determine says so (see @slab/laws identifiability).
+  const warning = intervalWarning(report);
+  if (warning) return { ...withIntervalOnly(report, f), warning };
+  return withIntervalOnly(report, f);
+}
+
+function withIntervalOnly(report: FitReport, f: (p: Record<string, number>) => number): { value: number; lo: number; hi: number } {
   const value = f(report.params);
   const samples = report.bootstrap?.samples ?? [];
   const values = samples.map(f).filter(Number.isFinite);
@@ -161,6 +168,11 @@ function fitGroup(spec: SweepSpec, results: TrialResult[], planned?: TrialConfig
     ...(tgt ? { target: tgt } : {}),
     ...(holdoutError !== undefined ? { holdoutError } : {}),
     ...(report.diagnostics.length ? { diagnostics: report.diagnostics } : {}),
+    identifiability: {
+      verdict: report.identifiability.verdict,
+      undetermined: report.identifiability.undetermined,
+      ...(report.identifiability.degenerateResamples ? { degenerateResamples: report.identifiability.degenerateResamples } : {}),
+    },
     detail: carried,
   };
   // Which trial quantity each law variable is, so readers (console, slab predict) can label axes.

@@ -15,7 +15,7 @@ export const bnsl: LawDefinition = {
   formula: 'y = a + b * x^(-c0) * (1 + (x/d1)^(1/f1))^(-c1*f1)',
   reference: 'Caballero et al. 2023, "Broken Neural Scaling Laws", Eq. 1 with n = 1',
   variables: ['x'],
-  positiveVariables: ['x'],
+  domains: { x: 'positive' },
   params: [
     { name: 'a', description: 'limit value', lower: 0, scale: 'linear' },
     { name: 'b', description: 'scale of the first segment', lower: 0, scale: 'log' },
@@ -41,7 +41,7 @@ export const bnsl: LawDefinition = {
     const z = (Math.log(x.x) - Math.log(p.d1)) / p.f1;
     return p.a + p.b * Math.pow(x.x, -p.c0) * Math.exp(-p.c1 * p.f1 * softplus(z));
   },
-  format: (p) => `y = ${num(p.a)} + ${num(p.b)}*x^-${num(p.c0)} * (1 + (x/${num(p.d1)})^(1/${num(p.f1)}))^(-${num(p.c1)}*${num(p.f1)})`,
+  format: (p) => `y = ${num(p.a)} + ${num(p.b)}*x^${num(-p.c0)} * (1 + (x/${num(p.d1)})^(1/${num(p.f1)}))^(${num(-p.c1)}*${num(p.f1)})`,
   space: 'linear',
   features: (x) => [column(x, 'x', true)],
   evaluate(t, [lx], out, jac) {
@@ -77,7 +77,7 @@ export const prunedData: LawDefinition = {
   formula: 'y = E + A * x^(-alpha) * exp(-x/x0)',
   reference: 'Sorscher et al. 2022, "Beyond neural scaling laws" (form for curation work; no published constants)',
   variables: ['x'],
-  positiveVariables: ['x'],
+  domains: { x: 'positive' },
   params: [
     { name: 'E', description: 'irreducible error', lower: 0, scale: 'log' },
     { name: 'A', description: 'scale', lower: 0, scale: 'log' },
@@ -88,7 +88,7 @@ export const prunedData: LawDefinition = {
   starts: { small: { E: [-3, -1, 0], A: [0, 5, 10], alpha: [0, 0.25, 0.5, 1], x0: [5, 10, 15, 20, 30] } },
   defaultStarts: 'small',
   predict: (p, x) => p.E + p.A * Math.pow(x.x, -p.alpha) * Math.exp(-x.x / p.x0),
-  format: (p) => `y = ${num(p.E)} + ${num(p.A)}*x^-${num(p.alpha)}*exp(-x/${num(p.x0)})`,
+  format: (p) => `y = ${num(p.E)} + ${num(p.A)}*x^${num(-p.alpha)}*exp(-x/${num(p.x0)})`,
   space: 'log',
   features: (x) => [column(x, 'x', true)],
   evaluate(t, [lx], out, jac) {

@@ -12,7 +12,7 @@ export const chinchilla: LawDefinition = {
   formula: 'L = E + A / N^alpha + B / D^beta',
   reference: 'Hoffmann et al. 2022 (Approach 3); fitting procedure as replicated by Besiroglu et al. 2024',
   variables: ['N', 'D'],
-  positiveVariables: ['N', 'D'],
+  domains: { N: 'positive', D: 'positive' },
   params: [
     { name: 'E', description: 'irreducible loss', lower: 0, scale: 'log' },
     { name: 'A', description: 'parameter-term scale', lower: 0, scale: 'log' },
@@ -77,7 +77,7 @@ export const kaplan: LawDefinition = {
   formula: 'L = ((Nc/N)^(alphaN/alphaD) + Dc/D)^alphaD',
   reference: 'Kaplan et al. 2020, "Scaling Laws for Neural Language Models", Eq. 1.5',
   variables: ['N', 'D'],
-  positiveVariables: ['N', 'D'],
+  domains: { N: 'positive', D: 'positive' },
   params: [
     { name: 'Nc', description: 'parameter scale', lower: 0, scale: 'log' },
     { name: 'Dc', description: 'data scale', lower: 0, scale: 'log' },

@@ -6,11 +6,16 @@ function nOptForTokens(p: Record<string, number>, U: number): number {
   return Math.pow((p.alpha * p.A) / (p.beta * p.B), 1 / p.alpha) * Math.pow(U, p.beta / p.alpha);
 }
 
+/**
+ * Muennighoff et al. 2023, Eq. 5 with their definitions (section 3.1): U_D is the unique tokens *seen*, so a run
+ * of less than one epoch over a pool of U tokens has seen min(D, U) of them; R_D = D / U_D - 1 repeated epochs.
+ */
 function dataConstrainedAt(p: Record<string, number>, N: number, D: number, U: number): number {
-  const RD = Math.max(D / U - 1, 0);
-  const UN = Math.min(N, nOptForTokens(p, U));
+  const UD = Math.min(D, U);
+  const RD = Math.max(D / UD - 1, 0);
+  const UN = Math.min(N, nOptForTokens(p, UD));
   const RN = Math.max(N / UN - 1, 0);
-  const Dp = U + U * p.RD * (1 - Math.exp(-RD / p.RD));
+  const Dp = UD + UD * p.RD * (1 - Math.exp(-RD / p.RD));
   const Np = UN + UN * p.RN * (1 - Math.exp(-RN / p.RN));
   return p.E + p.A / Math.pow(Np, p.alpha) + p.B / Math.pow(Dp, p.beta);
 }
@@ -25,10 +30,10 @@ const DC_NAMES = ['E', 'A', 'B', 'alpha', 'beta', 'RD', 'RN'];
 export const dataConstrained: LawDefinition = {
   name: 'data-constrained',
   title: 'Data-constrained law with repetition (N, D, unique tokens U)',
-  formula: "L = E + A/N'^alpha + B/D'^beta, D' = U(1 + RD(1 - exp(-(D/U-1)/RD))), N' = U_N(1 + RN(1 - exp(-(N/U_N-1)/RN)))",
+  formula: "L = E + A/N'^alpha + B/D'^beta, U_D = min(D, U), D' = U_D(1 + RD(1 - exp(-(D/U_D-1)/RD))), N' = U_N(1 + RN(1 - exp(-(N/U_N-1)/RN)))",
   reference: 'Muennighoff et al. 2023, "Scaling Data-Constrained Language Models", Eq. 5',
   variables: ['N', 'D', 'U'],
-  positiveVariables: ['N', 'D', 'U'],
+  domains: { N: 'positive', D: 'positive', U: 'positive' },
   params: [
     { name: 'E', description: 'irreducible loss', lower: 0, scale: 'log' },
     { name: 'A', description: 'parameter-term scale', lower: 0, scale: 'log' },
@@ -47,28 +52,39 @@ export const dataConstrained: LawDefinition = {
     },
   },
   defaultStarts: 'small',
+  // The numeric Jacobian costs 15 law evaluations per point: optimise the 4 best of the 16 starts.
+  screen: 4,
   predict: (p, x) => dataConstrainedAt(p, x.N, x.D, x.U),
   format: (p) => `L = ${num(p.E)} + ${num(p.A)}/N'^${num(p.alpha)} + ${num(p.B)}/D'^${num(p.beta)} (RD*=${num(p.RD)}, RN*=${num(p.RN)})`,
   space: 'log',
   features: (x) => [column(x, 'N'), column(x, 'D'), column(x, 'U')],
   evaluate(t, [N, D, U], out, jac) {
-    const at = (th: ArrayLike<number>, i: number) => {
+    // Parameter sets for theta and its 2 x 7 central-difference neighbours, built once per call (not per point).
+    const toP = (th: ArrayLike<number>) => {
       const p: Record<string, number> = {};
       DC_NAMES.forEach((n, j) => (p[n] = j === 3 || j === 4 ? th[j] : Math.exp(th[j])));
-      return Math.log(dataConstrainedAt(p, N[i], D[i], U[i]));
+      return p;
     };
-    const th = Float64Array.from(t);
-    for (let i = 0; i < N.length; i++) {
-      out[i] = at(t, i);
-      if (!jac) continue;
+    const base = toP(t);
+    const steps: { up: Record<string, number>; dn: Record<string, number>; h: number }[] = [];
+    if (jac) {
+      const th = Float64Array.from(t);
       for (let j = 0; j < 7; j++) {
         const h = 1e-6 * Math.max(1, Math.abs(t[j]));
         th[j] = t[j] + h;
-        const up = at(th, i);
+        const up = toP(th);
         th[j] = t[j] - h;
-        const dn = at(th, i);
+        const dn = toP(th);
         th[j] = t[j];
-        jac[7 * i + j] = (up - dn) / (2 * h);
+        steps.push({ up, dn, h });
+      }
+    }
+    for (let i = 0; i < N.length; i++) {
+      out[i] = Math.log(dataConstrainedAt(base, N[i], D[i], U[i]));
+      if (!jac) continue;
+      for (let j = 0; j < 7; j++) {
+        const { up, dn, h } = steps[j];
+        jac[7 * i + j] = (Math.log(dataConstrainedAt(up, N[i], D[i], U[i])) - Math.log(dataConstrainedAt(dn, N[i], D[i], U[i]))) / (2 * h);
       }
     }
   },
@@ -98,7 +114,7 @@ export const dataFiltering: LawDefinition = {
   formula: 'y = d + a * (n_eff/1e5)^b, n_eff = sum_k samples_k * (1/2)^(k/tau)',
   reference: 'Goyal et al. 2024, "Scaling Laws for Data Filtering" (func_effective_data form)',
   variables: ['n', 'S'],
-  positiveVariables: ['n', 'S'],
+  domains: { n: 'positive', S: 'positive' },
   params: [
     { name: 'a', description: 'scale', lower: 0, scale: 'log' },
     { name: 'b', description: 'utility exponent (< 0)', upper: 0, scale: 'linear' },

@@ -11,7 +11,7 @@ export const lrAnnealing: LawDefinition = {
   formula: 'L = L0 + A * S1^(-alpha) - C * S2',
   reference: 'Tissue et al. 2024, "Scaling Law with Learning Rate Annealing"',
   variables: ['S1', 'S2'],
-  positiveVariables: ['S1'],
+  domains: { S1: 'positive', S2: 'nonnegative' },
   params: [
     { name: 'L0', description: 'loss floor', lower: 0, scale: 'linear' },
     { name: 'A', description: 'scale of the forward-area term', lower: 0, scale: 'linear' },
@@ -23,7 +23,7 @@ export const lrAnnealing: LawDefinition = {
   starts: { small: { L0: [0.1, 2.1], A: [1, 11.5, 22], C: [1, 11.5, 22], alpha: [0, 0.4, 0.8] } },
   defaultStarts: 'small',
   predict: (p, x) => p.L0 + p.A * Math.pow(x.S1, -p.alpha) - p.C * x.S2,
-  format: (p) => `L = ${num(p.L0)} + ${num(p.A)}*S1^-${num(p.alpha)} - ${num(p.C)}*S2`,
+  format: (p) => `L = ${num(p.L0)} + ${num(p.A)}*S1^${num(-p.alpha)} - ${num(p.C)}*S2`,
   space: 'linear',
   features: (x) => [column(x, 'S1', true), column(x, 'S2')],
   evaluate(t, [lS1, S2], out, jac) {

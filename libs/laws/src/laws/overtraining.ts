@@ -11,7 +11,7 @@ export const overtraining: LawDefinition = {
   formula: 'L = E + (a * M^eta + b * M^-eta) * C^-eta',
   reference: 'Gadre et al. 2024, "Language models scale reliably with over-training and on downstream tasks"',
   variables: ['C', 'M'],
-  positiveVariables: ['C', 'M'],
+  domains: { C: 'positive', M: 'positive' },
   params: [
     { name: 'E', description: 'irreducible loss', lower: 0, scale: 'log' },
     { name: 'a', description: 'scale of the M^eta term', lower: 0, scale: 'log' },
@@ -22,7 +22,7 @@ export const overtraining: LawDefinition = {
   starts: { small: { E: [-1, 0, 1], a: range(0, 20, 5), b: range(0, 20, 5), eta: [0.05, 0.1, 0.2, 0.4] } },
   defaultStarts: 'small',
   predict: (p, x) => p.E + (p.a * Math.pow(x.M, p.eta) + p.b * Math.pow(x.M, -p.eta)) * Math.pow(x.C, -p.eta),
-  format: (p) => `L = ${num(p.E)} + (${num(p.a)}*M^${num(p.eta)} + ${num(p.b)}*M^-${num(p.eta)}) * C^-${num(p.eta)}`,
+  format: (p) => `L = ${num(p.E)} + (${num(p.a)}*M^${num(p.eta)} + ${num(p.b)}*M^${num(-p.eta)}) * C^${num(-p.eta)}`,
   space: 'log',
   features: (x) => [column(x, 'C', true), column(x, 'M', true)],
   evaluate(t, [lC, lM], out, jac) {
@@ -54,7 +54,7 @@ export const downstreamError: LawDefinition = {
   formula: 'Err = epsilon - k * exp(-gamma * L)',
   reference: 'Gadre et al. 2024, Eq. 5',
   variables: ['L'],
-  positiveVariables: [],
+  domains: { L: 'real' },
   params: [
     { name: 'epsilon', description: 'error of a random-chance model (L -> inf)', scale: 'linear' },
     { name: 'k', description: 'scale', lower: 0, scale: 'log' },

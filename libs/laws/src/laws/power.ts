@@ -8,7 +8,7 @@ export const powerLaw: LawDefinition = {
   formula: 'y = A * x^(-alpha)',
   reference: 'Hestness et al. 2017, "Deep Learning Scaling is Predictable, Empirically"',
   variables: ['x'],
-  positiveVariables: ['x'],
+  domains: { x: 'positive' },
   params: [
     { name: 'A', description: 'scale (y at x = 1)', lower: 0, scale: 'log' },
     { name: 'alpha', description: 'decay exponent', scale: 'linear' },
@@ -19,7 +19,7 @@ export const powerLaw: LawDefinition = {
   },
   defaultStarts: 'small',
   predict: (p, x) => p.A * Math.pow(x.x, -p.alpha),
-  format: (p) => `y = ${num(p.A)} * x^-${num(p.alpha)}`,
+  format: (p) => `y = ${num(p.A)} * x^${num(-p.alpha)}`,
   space: 'log',
   features: (x) => [column(x, 'x', true)],
   evaluate(t, [lx], out, jac) {
@@ -43,7 +43,7 @@ export const powerLawPlusConstant: LawDefinition = {
   formula: 'y = E + A * x^(-alpha)',
   reference: 'Henighan et al. 2020, "Scaling Laws for Autoregressive Generative Modeling"',
   variables: ['x'],
-  positiveVariables: ['x'],
+  domains: { x: 'positive' },
   params: [
     { name: 'E', description: 'irreducible value (limit as x -> inf)', lower: 0, scale: 'log' },
     { name: 'A', description: 'reducible scale', lower: 0, scale: 'log' },
@@ -55,7 +55,7 @@ export const powerLawPlusConstant: LawDefinition = {
   },
   defaultStarts: 'small',
   predict: (p, x) => p.E + p.A * Math.pow(x.x, -p.alpha),
-  format: (p) => `y = ${num(p.E)} + ${num(p.A)} * x^-${num(p.alpha)}`,
+  format: (p) => `y = ${num(p.E)} + ${num(p.A)} * x^${num(-p.alpha)}`,
   space: 'log',
   features: (x) => [column(x, 'x', true)],
   evaluate(t, [lx], out, jac) {
