@@ -16,3 +16,4 @@ export type { CuratedPool } from './curation';
 export { WorkerScoreCache, decodeScores, encodeScores } from './scoreCache';
 export type { TrialCacheView } from './scoreCache';
 export type { CurationPlan, PoolsPlan } from './plan';
+export { dense, matmul } from './ops';

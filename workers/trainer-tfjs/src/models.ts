@@ -1,11 +1,14 @@
 /**
  * The two model families, written with raw tfjs ops over a flat list of parameter tensors so
  * that weights and optimizer state are plain arrays we can checkpoint and restore bit-exactly.
+ * Dense products go through `dense`/`matmul` (ops.ts), whose gradients avoid wasm's slow
+ * transposed matMul.
  *   mlp: in → width → width → classes, ReLU.
  *   cnn: 28×28×1 → conv3×3(c) → ReLU → maxpool2 → conv3×3(2c) → ReLU → maxpool2 → dense(classes), c = width.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mixSeed, mulberry32, normalSampler } from '@slab/datasets';
+import { dense, matmul } from './ops';
 
 export type ModelKind = 'mlp' | 'cnn';
 export const MODEL_KINDS: readonly ModelKind[] = ['mlp', 'cnn'];
@@ -141,7 +144,7 @@ function conv3x3(x: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
     for (let dx = 0; dx < 3; dx++) {
       const patch = tf.slice(padded, [0, dy, dx, 0], [b, h, w, cin]).reshape([b * h * w, cin]) as tf.Tensor2D;
       const kk = tf.slice(k, [dy, dx, 0, 0], [1, 1, cin, cout]).reshape([cin, cout]) as tf.Tensor2D;
-      const term = tf.matMul(patch, kk);
+      const term = matmul(patch, kk);
       acc = acc ? tf.add(acc, term) : term;
     }
   }
@@ -151,10 +154,10 @@ function conv3x3(x: tf.Tensor4D, k: tf.Tensor4D): tf.Tensor4D {
 /** Logits for a batch x of shape [b, inputDim]. */
 export function forward(spec: ModelSpec, params: tf.Tensor[], x: tf.Tensor2D): tf.Tensor2D {
   if (spec.kind === 'mlp') {
-    const [k1, b1, k2, b2, k3, b3] = params as tf.Tensor2D[];
-    const h1 = tf.relu(tf.add(tf.matMul(x, k1), b1));
-    const h2 = tf.relu(tf.add(tf.matMul(h1 as tf.Tensor2D, k2), b2));
-    return tf.add(tf.matMul(h2 as tf.Tensor2D, k3), b3) as tf.Tensor2D;
+    const [k1, b1, k2, b2, k3, b3] = params;
+    const h1 = tf.relu(dense(x, k1 as tf.Tensor2D, b1 as tf.Tensor1D));
+    const h2 = tf.relu(dense(h1, k2 as tf.Tensor2D, b2 as tf.Tensor1D));
+    return dense(h2, k3 as tf.Tensor2D, b3 as tf.Tensor1D) as tf.Tensor2D;
   }
   const s = cnnSizes(spec);
   const [k1, b1, k2, b2, k3, b3] = params;
@@ -162,7 +165,7 @@ export function forward(spec: ModelSpec, params: tf.Tensor[], x: tf.Tensor2D): t
   const c1 = tf.maxPool(tf.relu(tf.add(conv3x3(img, k1 as tf.Tensor4D), b1)) as tf.Tensor4D, 2, 2, 'valid');
   const c2 = tf.maxPool(tf.relu(tf.add(conv3x3(c1, k2 as tf.Tensor4D), b2)) as tf.Tensor4D, 2, 2, 'valid');
   const flat = c2.reshape([x.shape[0], s.flat]) as tf.Tensor2D;
-  return tf.add(tf.matMul(flat, k3 as tf.Tensor2D), b3) as tf.Tensor2D;
+  return dense(flat, k3 as tf.Tensor2D, b3 as tf.Tensor1D) as tf.Tensor2D;
 }
 
 /** The width whose parameter count is closest to `target` (for specs that sweep N instead of width). */
