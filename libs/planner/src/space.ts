@@ -32,7 +32,7 @@ function fromUnit(dim: Dim, u: number): number | string {
 }
 
 /** A value → its unit coordinate (centre of its cell for listed values). */
-function toUnit(dim: Dim, v: number | string | undefined): number {
+function toUnit(dim: Dim, v: number | string | boolean | undefined): number {
   if (v === undefined) return 0.5;
   if ('values' in dim) {
     const i = (dim.values as (number | string)[]).indexOf(v as never);

@@ -8,11 +8,11 @@ import { DIMENSION_NAMES } from './validate';
  * values in the order written. Range dimensions are skipped (planners sample them).
  */
 export function enumerateGrid(spec: SweepSpec): TrialConfig[] {
-  let configs: Record<string, number | string>[] = [{}];
+  let configs: Record<string, number | string | boolean>[] = [{}];
   for (const name of DIMENSION_NAMES) {
     const dim = spec.dimensions[name];
     if (!dim || !('values' in dim)) continue;
-    const next: Record<string, number | string>[] = [];
+    const next: Record<string, number | string | boolean>[] = [];
     for (const c of configs) for (const v of dim.values) next.push({ ...c, [name]: v });
     configs = next;
   }

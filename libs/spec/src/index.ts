@@ -4,3 +4,4 @@ export { validateSpec, DEFAULTS, DIMENSION_NAMES, PLANNER_KINDS, TRIAL_QUANTITIE
 export { formatIssues, formatPath } from './issues';
 export { enumerateGrid, trialId } from './grid';
 export { normalizePools, type PoolsResult } from './pools';
+export { GPT_DEFAULTS, GPT_DIMENSION_NAMES, GPT_OPTIONS, GPT_PARAMETRISATIONS, GPT_SCHEDULES, TEXT_CORPORA, type GptDimensionName } from './gpt';

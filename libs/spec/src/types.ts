@@ -27,7 +27,7 @@ export interface DimensionsSpec {
   width?: NumericDimension;
   /** Target parameter count N (alternative to width). */
   params?: NumericDimension;
-  /** Training samples seen, D (samples, or tokens for text tasks). */
+  /** Training samples seen, D (samples; training tokens for task.model gpt). */
   data?: NumericDimension;
   learningRate?: NumericDimension;
   seed?: { values: number[] };
@@ -38,6 +38,25 @@ export interface DimensionsSpec {
   'curation.epochs'?: NumericDimension;
   /** Names of quality pools defined in `task.options.pools` (see PoolSpec); one per trial. */
   'curation.pools'?: CategoricalDimension;
+  /** task.model gpt only (see gpt.ts): transformer blocks, attention heads (dividing width). */
+  depth?: NumericDimension;
+  heads?: NumericDimension;
+  /** Sequences per optimiser step (gpt). */
+  batchSize?: NumericDimension;
+  /** LR schedule: constant, cosine, linear, wsd (gpt). */
+  schedule?: CategoricalDimension;
+  /** Warm-up: a fraction of the steps in [0, 1) or a whole number of steps (gpt). */
+  warmup?: NumericDimension;
+  /** AdamW decoupled weight decay (gpt). */
+  weightDecay?: NumericDimension;
+  /** Unique training tokens U the D tokens are drawn from (epochs = D / U) (gpt). */
+  uniqueData?: NumericDimension;
+  /** LayerNorm on queries and keys (gpt). */
+  qkNorm?: { values: boolean[] };
+  /** z-loss coefficient (gpt). */
+  zLoss?: NumericDimension;
+  /** standard or mup (gpt). */
+  parametrisation?: CategoricalDimension;
 }
 
 /** One quality tier of a pool: the candidate rows `strategy` keeps at fraction `keep`. */
@@ -142,6 +161,16 @@ export interface TrialConfig {
   'curation.keep'?: number;
   'curation.epochs'?: number;
   'curation.pools'?: string;
+  depth?: number;
+  heads?: number;
+  batchSize?: number;
+  schedule?: string;
+  warmup?: number;
+  weightDecay?: number;
+  uniqueData?: number;
+  qkNorm?: boolean;
+  zLoss?: number;
+  parametrisation?: string;
 }
 
 export interface SpecIssue {

@@ -3,6 +3,7 @@
  * defaults applied. Every mistake is reported (not just the first), each with the exact path.
  * Universal code: no Node built-ins (runs in the gateway, CLI, browser and workflow sandbox).
  */
+import { checkGptSpec, GPT_DIMENSION_NAMES, GPT_DIMENSION_RULES } from './gpt';
 import { closest, IssueList, type PathSegment } from './issues';
 import { normalizePools } from './pools';
 import type {
@@ -39,6 +40,7 @@ export const DIMENSION_NAMES: readonly DimensionName[] = [
   'curation.keep',
   'curation.epochs',
   'curation.pools',
+  ...GPT_DIMENSION_NAMES,
 ];
 /** Trial quantities a law variable may map to (besides `final.<metric>`, see FINAL_QUANTITY). */
 export const TRIAL_QUANTITIES = ['params', 'data', 'flops', 'width', 'learningRate', 'curation.keep', 'curation.epochs'];
@@ -89,6 +91,7 @@ const DIM_RULES: Record<DimensionName, DimRule> = {
   'curation.keep': { kind: 'numeric', rule: FRACTION, integer: false },
   'curation.epochs': { kind: 'numeric', rule: POS_INT, integer: true },
   'curation.pools': { kind: 'categorical', rule: IDENT },
+  ...GPT_DIMENSION_RULES,
 };
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -411,6 +414,7 @@ export function validateRaw(obj: unknown): RawSpecResult {
   const target = readTarget(c, obj, law);
   const holdout = readHoldout(c, obj);
   const trial = readTrial(c, obj);
+  checkGptSpec(obj, c.issues);
 
   if (c.issues.items.length > 0) return { ok: false, issues: c.issues.items };
   const spec: SweepSpec = {

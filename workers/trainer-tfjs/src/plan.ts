@@ -95,7 +95,7 @@ export function planTrial(req: TrialRequest): TrainingPlan {
   }
   const dataset = task.dataset as DatasetId;
   if (!(MODEL_KINDS as readonly string[]).includes(task.model)) {
-    throw new InvalidTrialError(`task.model: expected one of ${MODEL_KINDS.join(', ')}, got ${show(task.model)}`);
+    throw new InvalidTrialError(`task.model: expected one of ${[...MODEL_KINDS, 'gpt'].join(', ')}, got ${show(task.model)}`);
   }
   const opts = task.options ?? {};
   if (typeof opts !== 'object' || Array.isArray(opts)) throw new InvalidTrialError('task.options: expected a mapping');

@@ -4,6 +4,8 @@ import type { TrainerPlugin, TrialContext, TrialRequest, TrialResult } from '@sl
 import { resolve } from 'node:path';
 import { selectBackend, type BackendPreference } from './backend';
 import { curatePool, curatePools } from './curation';
+import { planGptTrial } from './gpt/plan';
+import { loadGptData, trainGptTrial } from './gpt/train';
 import { withLabelNoise } from './noise';
 import { planTrial, type TrainingPlan } from './plan';
 import { WorkerScoreCache } from './scoreCache';
@@ -61,9 +63,21 @@ export function createTfjsPlugin(opts: TfjsPluginOptions = {}): TrainerPlugin {
     name: 'tfjs',
     init,
     validate(request: TrialRequest): void {
-      planTrial(request);
+      if (request.task?.model === 'gpt') planGptTrial(request);
+      else planTrial(request);
     },
     async run(ctx: TrialContext): Promise<TrialResult> {
+      if (ctx.request.task?.model === 'gpt') {
+        const plan = planGptTrial(ctx.request);
+        const { backend: label } = await init();
+        const data = await loadGptData(plan);
+        const m = plan.model;
+        ctx.log(
+          `${ctx.request.trialId}: gpt d${m.width}/${m.depth} layers/${m.heads} heads (N=${plan.params}, non-embedding ${plan.paramsNonEmbedding}), ` +
+            `D=${plan.data} tokens, ${plan.steps} steps of ${plan.batchSize}×${m.context} on ${label}`,
+        );
+        return trainGptTrial(ctx, plan, data, label);
+      }
       const plan = planTrial(ctx.request);
       const { backend: label } = await init();
       const ds = loadDataset(plan, opts.dataDir);

@@ -7,7 +7,7 @@ describe('validation', () => {
   const plugin = createTfjsPlugin();
   const bad: [Parameters<typeof request>[0], RegExp][] = [
     [{ dataset: 'cifar' }, /task\.dataset: expected one of fashion-mnist, synthetic-teacher, got "cifar"/],
-    [{ model: 'transformer' }, /task\.model: expected one of mlp, cnn, got "transformer"/],
+    [{ model: 'transformer' }, /task\.model: expected one of mlp, cnn, gpt, got "transformer"/],
     [{ config: { width: 0, data: 10 } }, /config\.width: expected a positive integer, got 0/],
     [{ config: { width: 8, data: -5 } }, /config\.data: expected a positive integer, got -5/],
     [{ config: { width: 8, data: 10, learningRate: 0 } }, /config\.learningRate: expected a positive number, got 0/],
