@@ -8,11 +8,18 @@ export function sci(value: number | null | undefined, digits = 3): string {
   return Number.isInteger(value) ? String(value) : value.toPrecision(digits);
 }
 
-/** A plain aligned text table. */
+/** Red on a colour terminal (honours NO_COLOR), plain text otherwise. */
+export function red(text: string, stream: { isTTY?: boolean } = process.stdout): string {
+  return stream.isTTY && !process.env.NO_COLOR ? `\x1b[31m${text}\x1b[39m` : text;
+}
+
+const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
+
+/** A plain aligned text table (cells may carry colour codes). */
 export function table(headers: string[], rows: (string | number)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(String))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (c ?? '').padEnd(widths[i])).join('  ').trimEnd();
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => visible(r[i] ?? ''))));
+  const line = (r: string[]) => r.map((c, i) => (c ?? '') + ' '.repeat(widths[i] - visible(c ?? ''))).join('  ').trimEnd();
   return [line(cells[0]), line(widths.map((w) => '─'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
 }
 

@@ -2,7 +2,7 @@
  * Shape check of a SweepReport posted by the reportSweep activity. It comes from our own code, so
  * this is a boundary guard with precise messages, not a full schema.
  */
-import type { SweepReport } from '@slab/orchestration';
+import type { FitSummary, SweepReport } from '@slab/orchestration';
 import { HttpError } from './http';
 
 const PHASES = ['planning', 'running', 'fitting', 'paused', 'completed', 'cancelled', 'failed'];
@@ -23,6 +23,15 @@ function arrayOf(v: unknown, path: string, each: (item: unknown, path: string) =
   if (v === undefined) return;
   if (!Array.isArray(v)) throw bad(path, 'an array', v);
   v.forEach((item, i) => each(item, `${path}[${i}]`));
+}
+
+/** Body of POST /api/sweeps/:id/fits: `{ summary: FitSummary, report: <any JSON> }`. */
+export function parseFitPost(body: unknown): { summary: FitSummary; report: unknown } {
+  if (!isObject(body)) throw bad('body', 'an object { summary, report }', body);
+  if (!isObject(body.summary)) throw bad('summary', 'a FitSummary object', body.summary);
+  if (typeof body.summary.law !== 'string') throw bad('summary.law', 'a law name', body.summary.law);
+  if (body.report === undefined) throw bad('report', 'the full fit report (any JSON)', body.report);
+  return { summary: body.summary as unknown as FitSummary, report: body.report };
 }
 
 export function parseReport(body: unknown, sweepId: string): SweepReport {

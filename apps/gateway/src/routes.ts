@@ -5,7 +5,7 @@ import type { LiveUpdate } from '@slab/proto';
 import { exportSweep, type Store } from '@slab/store';
 import { HttpError, readJson, requireToken, Router, sendJson, sendText } from './http';
 import type { LiveHub } from './hub';
-import { parseReport } from './report';
+import { parseFitPost, parseReport } from './report';
 import type { ParseSpec } from './spec';
 
 export interface RouteDeps {
@@ -138,8 +138,9 @@ export function buildRouter(deps: RouteDeps): Router {
     const report = parseReport(await readJson(req), params.id);
     if (report.newTrials?.length) store.planTrials(params.id, report.newTrials);
     if (report.finished?.length) store.finishTrials(params.id, report.finished);
-    if (report.fit) {
-      const fit = store.addFit(params.id, report.fit.summary, report.fit.report);
+    // A fit with a reportId was stored by POST /fits already; only failed fits come here whole.
+    if (report.fit && report.fit.summary.reportId === undefined) {
+      const fit = store.addFit(params.id, report.fit.summary, report.fit.report ?? { skipped: report.fit.summary.skipped });
       hub.publish({ sweepId: params.id, kind: 'fitJson', fitJson: JSON.stringify(fit) });
     }
     store.setSweepStatus(params.id, report.status);
@@ -150,6 +151,17 @@ export function buildRouter(deps: RouteDeps): Router {
   router.on('GET', '/api/sweeps/:id/trials', ({ res, params }) => {
     sweepOr404(params.id);
     sendJson(res, 200, store.listTrials(params.id));
+  });
+
+  // The fitLaws activity stores full reports (every bootstrap sample) here, so that only their
+  // summary and id travel through workflow history.
+  router.on('POST', '/api/sweeps/:id/fits', async ({ req, res, params }) => {
+    requireToken(req, token);
+    sweepOr404(params.id);
+    const { summary, report } = parseFitPost(await readJson(req));
+    const fit = store.addFit(params.id, summary, report);
+    hub.publish({ sweepId: params.id, kind: 'fitJson', fitJson: JSON.stringify(fit) });
+    sendJson(res, 201, { id: fit.id });
   });
 
   router.on('GET', '/api/sweeps/:id/fits', ({ res, params }) => {

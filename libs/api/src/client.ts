@@ -4,7 +4,7 @@
  */
 // Type-only import of the agreed activity contracts (erased at run time); the contracts tag rule
 // does not know about type-only edges, see the report to the lead.
-import type { SweepReport } from '@slab/orchestration';
+import type { FitSummary, SweepReport } from '@slab/orchestration';
 import type {
   ControlAction,
   CreatedSweep,
@@ -59,6 +59,11 @@ export class GatewayClient {
 
   async report(id: string, report: SweepReport): Promise<void> {
     await this.request('POST', `/api/sweeps/${enc(id)}/report`, report);
+  }
+
+  /** Stores a full fit report (bootstrap samples and all) and returns its id; the fitLaws activity calls it. */
+  addFit(id: string, fit: { summary: FitSummary; report: unknown }): Promise<{ id: number }> {
+    return this.json('POST', `/api/sweeps/${enc(id)}/fits`, fit);
   }
 
   trials(id: string): Promise<TrialRow[]> {

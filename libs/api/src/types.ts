@@ -22,6 +22,8 @@ export interface SweepRow {
   createdAt: string;
   updatedAt: string;
   stopReason?: string;
+  /** A completed sweep whose last fit produced no law: why (see SweepStatus.fitFailed). */
+  fitFailed?: string;
   flopsSpent: number;
   counts: SweepCounts;
 }

@@ -4,13 +4,15 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { planNext, type PlannerHooks } from '@slab/planner';
-import type { FitLawsInput, OrchestratorActivities, PlanBatchInput, SweepReport } from '@slab/orchestration';
+import type { FitLawsInput, FitSummary, OrchestratorActivities, PlanBatchInput, SweepReport } from '@slab/orchestration';
 import { fitSweep } from './fit';
 import { replayCandidates } from './candidates';
 
-/** What reportSweep needs from @slab/api's GatewayClient. */
+/** What the orchestrator activities need from @slab/api's GatewayClient. */
 export interface GatewayLike {
   report(sweepId: string, report: SweepReport): Promise<void>;
+  /** Stores a full fit report in the store; returns its id. */
+  addFit(sweepId: string, fit: { summary: FitSummary; report: unknown }): Promise<{ id: number }>;
 }
 
 export interface OrchestratorDeps {
@@ -45,11 +47,16 @@ export function createOrchestratorActivities(deps: OrchestratorDeps): Orchestrat
       }
     },
     async fitLaws(input: FitLawsInput) {
+      let fit: ReturnType<typeof fitSweep>;
       try {
-        return fitSweep(input.spec, input.results, input.planned);
+        fit = fitSweep(input.spec, input.results, input.planned);
       } catch (err) {
         throw asInvalid(err, 'fitLaws');
       }
+      // The full report (a 50,000-resample bootstrap is megabytes) goes to the store; the workflow
+      // gets the summary and the report's id. A gateway outage is retried like any activity error.
+      const { id } = await deps.gateway.addFit(input.sweepId, fit);
+      return { summary: { ...fit.summary, reportId: id } };
     },
     async reportSweep(sweepId: string, report: SweepReport) {
       try {

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseSpec, type SweepSpec } from '@slab/spec';
 import { createOrchestratorActivities } from '../src';
 import { replayCandidates } from '../src/candidates';
+import { collectingGateway } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'slab-candidates-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -50,7 +51,7 @@ describe('replayCandidates', () => {
   });
 
   it('makes planBatch of a replay sweep buy table runs only', async () => {
-    const acts = createOrchestratorActivities({ gateway: { report: async () => undefined }, cwd: dir });
+    const acts = createOrchestratorActivities({ gateway: collectingGateway(), cwd: dir });
     const s = spec(RANGE);
     const out = await acts.planBatch({ sweepId: 's', spec: s, batchIndex: 0, results: [], planned: [], flopsSpent: 0, trialsStarted: 0 });
     const table = new Set(replayCandidates(s, dir)!.map((c) => `${c.params}|${c.data}`));

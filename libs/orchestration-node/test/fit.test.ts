@@ -1,7 +1,7 @@
 import type { TrialResult } from '@slab/spec';
 import { describe, expect, it } from 'vitest';
 import { createOrchestratorActivities, fitSweep } from '../src';
-import { lossAt, testSpec } from './helpers';
+import { collectingGateway, lossAt, testSpec } from './helpers';
 
 const grid = [1e3, 4e3, 1.6e4, 6.4e4].flatMap((n) => [1e3, 1e4, 1e5].map((d) => [n, d] as const));
 const results: TrialResult[] = grid.map(([n, d], i) => ({
@@ -51,7 +51,7 @@ describe('fitSweep', () => {
 
 describe('orchestrator activities', () => {
   it('plans through @slab/planner and fails a bad spec non-retryably', async () => {
-    const acts = createOrchestratorActivities({ gateway: { report: async () => undefined } });
+    const acts = createOrchestratorActivities({ gateway: collectingGateway() });
     const input = { sweepId: 's', spec: testSpec(), batchIndex: 0, results: [], planned: [], flopsSpent: 0, trialsStarted: 0 };
     const plan = await acts.planBatch(input);
     expect(plan.points).toHaveLength(4);
@@ -63,9 +63,24 @@ describe('orchestrator activities', () => {
     expect((bad as Error).message).toMatch(/^fitLaws: .*no-such-law/);
   });
 
+  it('fitLaws stores the full report through the gateway and returns only its summary and id', async () => {
+    const gateway = collectingGateway();
+    const acts = createOrchestratorActivities({ gateway });
+    const spec = testSpec({ law: { name: 'chinchilla', metric: 'eval_loss', bootstrap: 2000 }, target: { kind: 'loss', at: { N: 1e6, D: 1e7 } } });
+    const out = await acts.fitLaws({ sweepId: 's', spec, results });
+    expect(Object.keys(out)).toEqual(['summary']);
+    expect(out.summary.reportId).toBe(1);
+    const stored = gateway.fits[0].report as { bootstrap: { samples: unknown[] } };
+    expect(stored.bootstrap.samples.length).toBeGreaterThan(1900);
+    // What travels through workflow history: the planner's bounded sample, not 2000 of them.
+    const carried = (out.summary.detail as { bootstrap: { samples: unknown[] } }).bootstrap.samples;
+    expect(carried.length).toBeLessThanOrEqual(200);
+    expect(JSON.stringify(out).length).toBeLessThan(JSON.stringify(stored).length / 5);
+  });
+
   it('reportSweep retries gateway outages but not rejections', async () => {
     const failWith = (status: number) =>
-      createOrchestratorActivities({ gateway: { report: async () => { throw Object.assign(new Error(`HTTP ${status}`), { status }); } } });
+      createOrchestratorActivities({ gateway: { ...collectingGateway(), report: async () => { throw Object.assign(new Error(`HTTP ${status}`), { status }); } } });
     const status = { sweepId: 's', name: 'n', phase: 'running' as const, batch: 0, trials: { planned: 0, running: 0, completed: 0, diverged: 0, failed: 0 }, flopsSpent: 0, budget: {} };
     const rejected = await failWith(400).reportSweep('s', { status }).catch((e: unknown) => e);
     expect((rejected as { nonRetryable?: boolean }).nonRetryable).toBe(true);

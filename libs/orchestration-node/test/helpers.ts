@@ -1,7 +1,7 @@
 /** In-test parts for the server-backed sweep tests: a tiny trainer plugin and a report collector. */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SweepSpec, TrialResult } from '@slab/spec';
-import type { SweepReport } from '@slab/orchestration';
+import type { FitSummary, SweepReport } from '@slab/orchestration';
 import type { MetricEmitterLike, TrainerPlugin } from '@slab/worker-sdk';
 import type { GatewayLike } from '../src';
 
@@ -82,12 +82,19 @@ export function syntheticPlugin(): { plugin: TrainerPlugin; probe: PluginProbe }
   return { plugin, probe };
 }
 
-export function collectingGateway(): GatewayLike & { reports: SweepReport[] } {
+/** An in-memory gateway: reports in order, and stored fit reports by id (as the store numbers them). */
+export function collectingGateway(): GatewayLike & { reports: SweepReport[]; fits: { summary: FitSummary; report: unknown }[] } {
   const reports: SweepReport[] = [];
+  const fits: { summary: FitSummary; report: unknown }[] = [];
   return {
     reports,
+    fits,
     async report(_sweepId, report) {
       reports.push(structuredClone(report));
+    },
+    async addFit(_sweepId, fit) {
+      fits.push(structuredClone(fit));
+      return { id: fits.length };
     },
   };
 }

@@ -38,15 +38,25 @@ export interface FitSummary {
   /** One-line human form, e.g. `L = 1.82 + 478/N^0.347 + 2143/D^0.367`. */
   formula: string;
   /** Target prediction with its interval, when the spec names a target. */
-  target?: { value: number; lo: number; hi: number; label: string };
+  target?: { value: number; lo: number; hi: number; label: string; /** Why the interval should not be trusted. */ warning?: string };
   /** Held-out mean absolute relative error, when the spec has a holdout rule. */
   holdoutError?: number;
-  /** Anything the planner needs from the fit (bootstrap parameter samples, ...), plain JSON. */
+  /**
+   * What the planner needs from the fit, plain JSON and bounded in size (at most a few hundred
+   * bootstrap parameter samples): it travels through workflow history. Bulky output stays in the store.
+   */
   detail?: unknown;
+  /** Id of the full fit report (every bootstrap sample, residuals, ...) in the gateway's store. */
+  reportId?: number;
   /** Set instead of params when too few usable points exist yet. */
   skipped?: string;
   /** The fitter's warnings (parameter at a bound or gone to 0, fragile optimum, bootstrap refits that failed). */
   diagnostics?: string[];
+  /**
+   * Which parameters the data determine (@slab/laws identifiability): an `unidentified` or
+   * `partly-identified` fit names the parameters that must not be read as findings.
+   */
+  identifiability?: { verdict: 'identified' | 'partly-identified' | 'unidentified'; undetermined: string[]; degenerateResamples?: number };
   /**
    * Sweeps that vary a curation dimension not mapped to a law variable get one fit per group
    * (e.g. per strategy × kept fraction); the top-level fields then describe the group named here,
@@ -78,6 +88,11 @@ export interface SweepStatus {
   budget: { flops?: number; trials?: number };
   lastFit?: FitSummary;
   stopReason?: string;
+  /**
+   * Set on a `completed` sweep whose last fit produced no law (every fit failed or was skipped):
+   * the reason. A sweep that ran its trials but cannot answer its question is not a success.
+   */
+  fitFailed?: string;
 }
 
 /** Written to the gateway by the reportSweep activity whenever the workflow's status changes. */
@@ -87,8 +102,11 @@ export interface SweepReport {
   newTrials?: { trialId: string; config: TrialConfig; reason: string }[];
   /** Trials finished since the last report. */
   finished?: TrialResult[];
-  /** A new fit (full report JSON from @slab/laws) to store. */
-  fit?: { summary: FitSummary; report: unknown };
+  /**
+   * A new fit. When `summary.reportId` is set the fitLaws activity already stored the full report
+   * through the gateway; otherwise (a fit that failed before it could be stored) `report` is stored.
+   */
+  fit?: { summary: FitSummary; report?: unknown };
 }
 
 export interface SweepWorkflowInput {
@@ -115,7 +133,8 @@ export interface SweepCarriedState {
 
 export interface OrchestratorActivities {
   planBatch(input: PlanBatchInput): Promise<PlanBatchOutput>;
-  fitLaws(input: FitLawsInput): Promise<{ summary: FitSummary; report: unknown }>;
+  /** Fits, stores the full report through the gateway, and returns its summary only (never the samples). */
+  fitLaws(input: FitLawsInput): Promise<{ summary: FitSummary }>;
   reportSweep(sweepId: string, report: SweepReport): Promise<void>;
 }
 

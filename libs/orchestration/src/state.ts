@@ -91,7 +91,19 @@ export function buildStatus(
     budget: { ...spec.budget },
     ...(state.lastFit ? { lastFit: state.lastFit } : {}),
     ...(stopReason ? { stopReason } : {}),
+    ...(phase === 'completed' && state.lastFit?.skipped ? { fitFailed: state.lastFit.skipped } : {}),
   };
+}
+
+/**
+ * The message that says why: Temporal wraps an activity's error as "Activity task failed" with the
+ * real failure as its cause (possibly nested); the innermost message is the one a user can act on.
+ */
+export function failureCause(err: unknown): string {
+  let e = err as { message?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && typeof e === 'object' && e.cause && depth < 10; depth++) e = e.cause as typeof e;
+  const message = e && typeof e === 'object' ? e.message : e;
+  return typeof message === 'string' && message !== '' ? message : String(err);
 }
 
 /** Checks the parts of the spec the workflow relies on; returns `path: expected ..., got ...` lines. */

@@ -30,7 +30,7 @@ import {
   type TrainerActivities,
 } from './contracts';
 import { cancelSignal, pauseSignal, resumeSignal, statusQuery } from './messages';
-import { budgetStop, buildStatus, chargedFlops, initialState, syntheticResult, trialIdFor, trialRequest, validateWorkflowInput } from './state';
+import { budgetStop, buildStatus, chargedFlops, failureCause, initialState, syntheticResult, trialIdFor, trialRequest, validateWorkflowInput } from './state';
 
 export const DEFAULT_HISTORY_LIMIT = 8000;
 /** Used when a spec (e.g. one carried from before the field existed) has no trial.heartbeatSeconds. */
@@ -136,8 +136,7 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
         record(syntheticResult(trial.trialId, trial.point.config, 'stopped', cancelReason));
       } else {
         // All attempts failed (or a non-retryable error): a failed trial, and the sweep goes on.
-        const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-        record(syntheticResult(trial.trialId, trial.point.config, 'failed', cause ?? 'unknown error'));
+        record(syntheticResult(trial.trialId, trial.point.config, 'failed', failureCause(err)));
       }
     } finally {
       running -= 1;
@@ -145,13 +144,14 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
   };
 
   /** A fit that cannot be made (bad data, a law that does not suit it) is data too: the sweep goes on. */
-  const fitLaws = async (): Promise<{ summary: FitSummary; report: unknown }> => {
+  const fitLaws = async (): Promise<{ summary: FitSummary; report?: unknown }> => {
     try {
-      return await fitter.fitLaws({ sweepId, spec, results: state.results, planned: state.planned });
+      // Only the summary comes back: the activity stores the full report (bootstrap samples) itself.
+      const { summary } = await fitter.fitLaws({ sweepId, spec, results: state.results, planned: state.planned });
+      return { summary };
     } catch (err) {
       if (isCancellation(err)) throw err;
-      const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
-      const skipped = `fit failed: ${cause}`;
+      const skipped = `fit failed: ${failureCause(err)}`;
       log.warn('fitLaws failed; the sweep goes on without this fit', { sweepId, error: skipped });
       const summary: FitSummary = { law: spec.law.name, params: {}, converged: false, nPoints: 0, formula: '', skipped };
       return { summary, report: { skipped } };
@@ -247,7 +247,7 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
       cancelled = true;
     } else {
       phase = 'failed';
-      stopReason = `sweep failed: ${(err as Error).message}`;
+      stopReason = `sweep failed: ${failureCause(err)}`;
       await CancellationScope.nonCancellable(() => report());
       throw err;
     }

@@ -1,6 +1,6 @@
 import type { SweepSpec, TrialResult } from '@slab/spec';
 import { describe, expect, it } from 'vitest';
-import { budgetStop, buildStatus, countByStatus, initialState, syntheticResult, trialIdFor, validateWorkflowInput, chargedFlops } from '../src/state';
+import { budgetStop, buildStatus, countByStatus, failureCause, initialState, syntheticResult, trialIdFor, validateWorkflowInput, chargedFlops } from '../src/state';
 
 const spec = (over: Partial<SweepSpec> = {}): SweepSpec => ({
   name: 'unit', task: { dataset: 'd', model: 'mlp', plugin: 'tfjs' }, dimensions: {}, budget: { trials: 4, flops: 1e9 },
@@ -57,5 +57,24 @@ describe('sweep state helpers', () => {
     const r = { trialId: 't', status: 'completed' as const, params: 1, data: 1, flops: 100, final: { scoring_flops: 40 }, resumedFromStep: 0, steps: 1, backend: 'cpu', wallSeconds: 0 };
     expect(chargedFlops(r)).toEqual({ total: 140, scoring: 40 });
     expect(chargedFlops({ ...r, final: { scoring_flops: null } })).toEqual({ total: 100, scoring: 0 });
+  });
+});
+
+describe('failures say their cause', () => {
+  it('takes the innermost message of a wrapped activity failure', () => {
+    const inner = new Error('planBatch: no table run lies near these sizes; nearest runs are N=1.1e8 D=2.5e9');
+    const wrapped = Object.assign(new Error('Activity task failed'), { cause: inner });
+    expect(failureCause(wrapped)).toBe(inner.message);
+    expect(failureCause(Object.assign(new Error('outer'), { cause: Object.assign(new Error('middle'), { cause: new Error('root') }) }))).toBe('root');
+    expect(failureCause(new Error('plain'))).toBe('plain');
+    expect(failureCause('a string')).toBe('a string');
+  });
+
+  it('a completed sweep whose last fit produced no law carries fitFailed; others do not', () => {
+    const state = { ...initialState(), lastFit: { law: 'power-law', params: {}, converged: false, nPoints: 0, formula: '', skipped: 'fit failed: Complete result exceeds size limit' } };
+    expect(buildStatus('s', spec(), state, 'completed', 0).fitFailed).toBe('fit failed: Complete result exceeds size limit');
+    expect(buildStatus('s', spec(), state, 'running', 0).fitFailed).toBeUndefined();
+    const fitted = { ...state, lastFit: { ...state.lastFit, skipped: undefined, formula: 'y = 35.9·x^-0.0573' } };
+    expect(buildStatus('s', spec(), fitted, 'completed', 0).fitFailed).toBeUndefined();
   });
 });

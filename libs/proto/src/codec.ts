@@ -57,6 +57,15 @@ function encodeWith(type: protobuf.Type, obj: Plain): Uint8Array {
   }
 }
 
+/**
+ * proto3 has no "absent": an unset attempt decodes as 0 and an unset string as ''. Optional fields
+ * at their default are dropped, so a decoded frame equals the one that was encoded.
+ */
+function dropDefaults(obj: Plain | undefined, keys: string[]): void {
+  if (!obj) return;
+  for (const key of keys) if (obj[key] === 0 || obj[key] === '') delete obj[key];
+}
+
 export function encodeClientFrame(frame: ClientFrame): Uint8Array {
   checkClientFrame(frame);
   return encodeWith(ClientFrameType, oneofToProto(frame as unknown as { kind: string } & Plain));
@@ -64,7 +73,9 @@ export function encodeClientFrame(frame: ClientFrame): Uint8Array {
 
 export function decodeClientFrame(bytes: Uint8Array): ClientFrame {
   const obj = decodeWith(ClientFrameType, bytes);
-  const frame = oneofFromProto(obj, 'ClientFrame', 'hello, metrics, event, subscribe, open') as unknown as ClientFrame;
+  const plain = oneofFromProto(obj, 'ClientFrame', 'hello, metrics, event, subscribe, open');
+  if (plain.kind === 'metrics' || plain.kind === 'event' || plain.kind === 'open') dropDefaults(plain[plain.kind] as Plain, ['attempt']);
+  const frame = plain as unknown as ClientFrame;
   checkClientFrame(frame);
   return frame;
 }
@@ -83,7 +94,9 @@ export function decodeServerFrame(bytes: Uint8Array): ServerFrame {
     const update = frame.update as Plain;
     const inner = oneofFromProto(update, 'ServerFrame.update', 'metrics, event, fitJson, sweepJson');
     frame.update = { sweepId: update.sweepId, ...inner };
+    if (inner.kind === 'metrics' || inner.kind === 'event') dropDefaults(inner[inner.kind] as Plain, ['attempt']);
   }
+  if (frame.kind === 'error') dropDefaults(frame.error as Plain, ['trialId', 'code', 'attempt']);
   const typed = frame as unknown as ServerFrame;
   checkServerFrame(typed);
   return typed;

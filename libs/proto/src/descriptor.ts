@@ -47,6 +47,10 @@ export const descriptor = {
                   "rule": "repeated",
                   "type": "MetricPoint",
                   "id": 4
+                },
+                "attempt": {
+                  "type": "uint32",
+                  "id": 5
                 }
               }
             },
@@ -79,6 +83,10 @@ export const descriptor = {
                   "type": "double",
                   "id": 6,
                   "protoName": "wall_time"
+                },
+                "attempt": {
+                  "type": "uint32",
+                  "id": 7
                 }
               }
             },
@@ -141,6 +149,10 @@ export const descriptor = {
                   "type": "string",
                   "id": 2,
                   "protoName": "trial_id"
+                },
+                "attempt": {
+                  "type": "uint32",
+                  "id": 3
                 }
               }
             },
@@ -208,6 +220,19 @@ export const descriptor = {
                 "message": {
                   "type": "string",
                   "id": 1
+                },
+                "trialId": {
+                  "type": "string",
+                  "id": 2,
+                  "protoName": "trial_id"
+                },
+                "code": {
+                  "type": "string",
+                  "id": 3
+                },
+                "attempt": {
+                  "type": "uint32",
+                  "id": 4
                 }
               }
             },

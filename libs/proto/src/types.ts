@@ -18,6 +18,8 @@ export interface MetricFrame {
   /** 1, 2, 3, ... per trial. */
   seq: number;
   points: MetricPoint[];
+  /** Fencing token: the attempt that wrote the frame (absent or 0: unfenced). See OpenTrial. */
+  attempt?: number;
 }
 
 export interface TrialEvent {
@@ -29,6 +31,8 @@ export interface TrialEvent {
   /** JSON object text (backend, params, flops, final metrics, ...); may be empty. */
   infoJson: string;
   wallTime: number;
+  /** Fencing token, as in MetricFrame. */
+  attempt?: number;
 }
 
 export interface Hello {
@@ -39,6 +43,11 @@ export interface Hello {
 export interface OpenTrial {
   sweepId: string;
   trialId: string;
+  /**
+   * Fencing token: the runTrial activity's attempt number (1, 2, ...; absent or 0: unfenced). Once
+   * an attempt has opened a trial, the gateway refuses opens and frames of lower attempts.
+   */
+  attempt?: number;
 }
 
 export interface Subscribe {
@@ -66,7 +75,37 @@ export type LiveUpdate = { sweepId: string } & (
   | { kind: 'sweepJson'; sweepJson: string }
 );
 
+/** Why the gateway did not store a frame (ServerFrame.error.code). */
+export type ErrorCode =
+  /** A newer attempt of the trial has opened it; this attempt's frames are never stored. */
+  | 'superseded'
+  /** The trial belongs to another sweep. */
+  | 'foreign-trial'
+  /** No sweep with that id exists. */
+  | 'unknown-sweep'
+  /** This (trial, seq) is already stored with different content. */
+  | 'seq-conflict'
+  /** The frame could not be decoded or is invalid; the message names the field. */
+  | 'invalid-frame'
+  /** The store failed to write; the frame may be sent again later. */
+  | 'store-failed'
+  /** Bad or missing credentials. */
+  | 'unauthenticated'
+  /** The peer sent frames faster than allowed. */
+  | 'rate-limited'
+  /** A per-connection bound (subscriptions, ...) was reached. */
+  | 'too-many';
+
+export interface ServerError {
+  message: string;
+  /** The trial the refusal is about, when there is one. */
+  trialId?: string;
+  /** The attempt of the refused frame (with trialId; absent: 0). */
+  attempt?: number;
+  code?: ErrorCode;
+}
+
 export type ServerFrame =
   | { kind: 'ack'; ack: Ack }
   | { kind: 'update'; update: LiveUpdate }
-  | { kind: 'error'; error: { message: string } };
+  | { kind: 'error'; error: ServerError };

@@ -6,14 +6,57 @@
 import { FrameError } from './errors';
 import type { ClientFrame, LiveUpdate, MetricFrame, ServerFrame, TrialEvent } from './types';
 
-function nonEmpty(value: unknown, path: string): void {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new FrameError(`${path}: expected a non-empty string, got ${JSON.stringify(value ?? null)}`);
-  }
+/**
+ * Size bounds of one frame's fields. A frame within them is at most about 1 MiB, the gateway's
+ * message limit; ids and names also reach logs and terminals, so control characters are refused.
+ */
+export const FRAME_LIMITS = {
+  /** Sweep, trial and worker ids, characters. */
+  idLength: 200,
+  /** Metric names and event statuses, characters. */
+  nameLength: 128,
+  /** Points in one MetricFrame. */
+  pointsPerFrame: 10_000,
+  /** TrialEvent.infoJson, characters. */
+  infoJsonLength: 64 * 1024,
+  /** Hello.token, characters. */
+  tokenLength: 1024,
+  /** Attempt numbers are Temporal's (int32). */
+  attempt: 2 ** 31 - 1,
+} as const;
+
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+function shown(value: unknown): string {
+  const text = JSON.stringify(value ?? null) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 60)}...` : text;
 }
 
-function isString(value: unknown, path: string): void {
+function nonEmpty(value: unknown, path: string, max: number = FRAME_LIMITS.idLength): void {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new FrameError(`${path}: expected a non-empty string, got ${shown(value)}`);
+  }
+  if (value.length > max) throw new FrameError(`${path}: expected at most ${max} characters, got ${value.length}`);
+  if (CONTROL.test(value)) throw new FrameError(`${path}: expected no control characters, got ${shown(value)}`);
+}
+
+/** Free text (JSON documents, messages): any length, any characters, not empty. */
+function nonEmptyText(value: unknown, path: string): void {
+  if (typeof value !== 'string' || value.length === 0) throw new FrameError(`${path}: expected a non-empty string, got ${shown(value)}`);
+}
+
+function isString(value: unknown, path: string, max?: number): void {
   if (typeof value !== 'string') throw new FrameError(`${path}: expected a string, got ${typeof value}`);
+  if (max !== undefined && value.length > max) throw new FrameError(`${path}: expected at most ${max} characters, got ${value.length}`);
+}
+
+/** Optional fencing token: absent, or an integer 0 ..< 2^31. */
+function attemptNumber(value: unknown, path: string): void {
+  if (value === undefined) return;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > FRAME_LIMITS.attempt) {
+    throw new FrameError(`${path}: expected an attempt number 0..${FRAME_LIMITS.attempt}, got ${String(value)}`);
+  }
 }
 
 function seqNumber(value: unknown, path: string, min: number): void {
@@ -30,12 +73,16 @@ function checkMetricFrame(m: MetricFrame, path: string): void {
   nonEmpty(m.sweepId, `${path}.sweepId`);
   nonEmpty(m.trialId, `${path}.trialId`);
   seqNumber(m.seq, `${path}.seq`, 1);
+  attemptNumber(m.attempt, `${path}.attempt`);
   if (!Array.isArray(m.points) || m.points.length === 0) {
     throw new FrameError(`${path}.points: expected at least one point`);
   }
+  if (m.points.length > FRAME_LIMITS.pointsPerFrame) {
+    throw new FrameError(`${path}.points: expected at most ${FRAME_LIMITS.pointsPerFrame} points, got ${m.points.length}`);
+  }
   m.points.forEach((p, i) => {
     seqNumber(p.step, `${path}.points[${i}].step`, 0);
-    nonEmpty(p.name, `${path}.points[${i}].name`);
+    nonEmpty(p.name, `${path}.points[${i}].name`, FRAME_LIMITS.nameLength);
     isNumber(p.value, `${path}.points[${i}].value`);
     isNumber(p.wallTime, `${path}.points[${i}].wallTime`);
   });
@@ -45,14 +92,15 @@ function checkTrialEvent(e: TrialEvent, path: string): void {
   nonEmpty(e.sweepId, `${path}.sweepId`);
   nonEmpty(e.trialId, `${path}.trialId`);
   seqNumber(e.seq, `${path}.seq`, 1);
-  nonEmpty(e.status, `${path}.status`);
-  isString(e.infoJson, `${path}.infoJson`);
+  attemptNumber(e.attempt, `${path}.attempt`);
+  nonEmpty(e.status, `${path}.status`, FRAME_LIMITS.nameLength);
+  isString(e.infoJson, `${path}.infoJson`, FRAME_LIMITS.infoJsonLength);
   if (e.infoJson !== '') {
     let info: unknown;
     try {
       info = JSON.parse(e.infoJson);
     } catch {
-      throw new FrameError(`${path}.infoJson: expected JSON object text, got ${JSON.stringify(e.infoJson.slice(0, 40))}`);
+      throw new FrameError(`${path}.infoJson: expected JSON object text, got ${shown(e.infoJson.slice(0, 40))}`);
     }
     if (info === null || typeof info !== 'object' || Array.isArray(info)) {
       throw new FrameError(`${path}.infoJson: expected a JSON object`);
@@ -69,7 +117,7 @@ export function checkClientFrame(f: ClientFrame): void {
   const p = 'ClientFrame';
   switch (f?.kind) {
     case 'hello':
-      isString(f.hello.token, `${p}.hello.token`);
+      isString(f.hello.token, `${p}.hello.token`, FRAME_LIMITS.tokenLength);
       nonEmpty(f.hello.workerId, `${p}.hello.workerId`);
       return;
     case 'metrics':
@@ -77,10 +125,13 @@ export function checkClientFrame(f: ClientFrame): void {
     case 'event':
       return checkTrialEvent(f.event, `${p}.event`);
     case 'subscribe':
-      return isString(f.subscribe.sweepId, `${p}.subscribe.sweepId`);
+      // '' subscribes to every sweep
+      if (f.subscribe.sweepId === '') return;
+      return nonEmpty(f.subscribe.sweepId, `${p}.subscribe.sweepId`);
     case 'open':
       nonEmpty(f.open.sweepId, `${p}.open.sweepId`);
       nonEmpty(f.open.trialId, `${p}.open.trialId`);
+      attemptNumber(f.open.attempt, `${p}.open.attempt`);
       return;
     default:
       throw missingBody(`${p}.body`, 'hello, metrics, event, subscribe, open');
@@ -95,9 +146,9 @@ function checkLiveUpdate(u: LiveUpdate, path: string): void {
     case 'event':
       return checkTrialEvent(u.event, `${path}.event`);
     case 'fitJson':
-      return nonEmpty(u.fitJson, `${path}.fitJson`);
+      return nonEmptyText(u.fitJson, `${path}.fitJson`);
     case 'sweepJson':
-      return nonEmpty(u.sweepJson, `${path}.sweepJson`);
+      return nonEmptyText(u.sweepJson, `${path}.sweepJson`);
     default:
       throw missingBody(`${path}.body`, 'metrics, event, fitJson, sweepJson');
   }
@@ -112,7 +163,7 @@ export function checkServerFrame(f: ServerFrame): void {
     case 'update':
       return checkLiveUpdate(f.update, `${p}.update`);
     case 'error':
-      return nonEmpty(f.error.message, `${p}.error.message`);
+      return nonEmptyText(f.error.message, `${p}.error.message`);
     default:
       throw missingBody(`${p}.body`, 'ack, update, error');
   }

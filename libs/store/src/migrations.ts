@@ -76,4 +76,13 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX fits_by_sweep ON fits (sweep_id, id);
   `,
+  // Writer fencing (the attempt that owns a trial) and per-frame content digests, so the same seq
+  // with other content is refused instead of silently dropped. Trials that only had frames get a
+  // row, so each trial is bound to one sweep.
+  `
+  ALTER TABLE trials ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE frames ADD COLUMN digest TEXT;
+  INSERT OR IGNORE INTO trials (id, sweep_id, idx, status, created_at, updated_at)
+    SELECT trial_id, MIN(sweep_id), -1, 'planned', MIN(received_at), MIN(received_at) FROM frames GROUP BY trial_id;
+  `,
 ];

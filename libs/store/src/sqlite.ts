@@ -2,6 +2,7 @@
  * SQLite implementation of Store (better-sqlite3, WAL). Synchronous driver, so every write is one
  * short transaction and the gateway's event loop never interleaves half-written frames.
  */
+import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type {
   ExportRow,
@@ -16,10 +17,10 @@ import type {
   TrialRowStatus,
 } from '@slab/api';
 import type { FitSummary } from '@slab/orchestration';
-import type { MetricFrame, MetricPoint, TrialEvent } from '@slab/proto';
+import type { MetricFrame, MetricPoint, OpenTrial, TrialEvent } from '@slab/proto';
 import type { TrialResult } from '@slab/spec';
 import { MIGRATIONS } from './migrations';
-import type { IngestResult, PlannedTrial, Store, TrialEventRow } from './store';
+import { IngestRefused, type IngestResult, type MetricCursor, type PlannedTrial, type Store, type TrialEventRow } from './store';
 
 const TRIAL_STATUSES: readonly TrialRowStatus[] = ['planned', 'running', 'completed', 'diverged', 'failed', 'stopped'];
 
@@ -65,6 +66,22 @@ const now = (): string => new Date().toISOString();
 
 /** SQLite has no NaN: it is stored as NULL and read back as null (JSON has no NaN either). */
 const dbValue = (v: number): number | null => (Number.isNaN(v) ? null : v);
+
+/**
+ * Content digest of a sequenced frame, to tell a resend (same content) from a different frame under
+ * the same seq. Names and statuses carry no control characters (the wire format refuses them), so
+ * tab/newline separators are unambiguous; String() keeps NaN and ±Infinity apart.
+ */
+function frameDigest(kind: 'metrics' | 'event', body: MetricFrame | TrialEvent): string {
+  const h = createHash('sha256').update(kind);
+  if (kind === 'metrics') {
+    for (const p of (body as MetricFrame).points) h.update(`\n${p.step}\t${p.name}\t${String(p.value)}\t${String(p.wallTime)}`);
+  } else {
+    const e = body as TrialEvent;
+    h.update(`\n${e.status}\t${String(e.wallTime)}\t${e.infoJson}`);
+  }
+  return h.digest('base64url');
+}
 
 /** Trial index from the agreed id form `${sweepId}-t${index}`; -1 when the id has another form. */
 function indexFromTrialId(trialId: string): number {
@@ -136,7 +153,16 @@ class SqliteStore implements Store {
       getTrial: db.prepare<[string], TrialDb>(
         `SELECT t.*, s.last_seq FROM trials t LEFT JOIN trial_seq s ON s.trial_id = t.id WHERE t.id = ?`,
       ),
-      insertFrame: db.prepare(`INSERT OR IGNORE INTO frames (trial_id, seq, sweep_id, kind, received_at) VALUES (?, ?, ?, ?, ?)`),
+      insertFrame: db.prepare(
+        `INSERT OR IGNORE INTO frames (trial_id, seq, sweep_id, kind, received_at, digest) VALUES (?, ?, ?, ?, ?, ?)`,
+      ),
+      frameDigest: db.prepare<[string, number], { digest: string | null }>(`SELECT digest FROM frames WHERE trial_id = ? AND seq = ?`),
+      trialOwner: db.prepare<[string], { sweep_id: string; attempt: number }>(`SELECT sweep_id, attempt FROM trials WHERE id = ?`),
+      sweepExists: db.prepare<[string], { one: number }>(`SELECT 1 AS one FROM sweeps WHERE id = ?`),
+      setAttempt: db.prepare(`UPDATE trials SET attempt = ?, updated_at = ? WHERE id = ?`),
+      dropFramesAbove: db.prepare(`DELETE FROM frames WHERE trial_id = ? AND seq > ?`),
+      dropPointsAbove: db.prepare(`DELETE FROM points WHERE trial_id = ? AND seq > ?`),
+      dropEventsAbove: db.prepare(`DELETE FROM events WHERE trial_id = ? AND seq > ?`),
       hasFrame: db.prepare<[string, number], { one: number }>(`SELECT 1 AS one FROM frames WHERE trial_id = ? AND seq = ?`),
       lastSeq: db.prepare<[string], { last_seq: number }>(`SELECT last_seq FROM trial_seq WHERE trial_id = ?`),
       setLastSeq: db.prepare(
@@ -155,6 +181,17 @@ class SqliteStore implements Store {
         `SELECT seq, step, name, value, wall_time AS wallTime FROM points
          WHERE trial_id = ? AND (? IS NULL OR name = ?) AND (? IS NULL OR step > ?) ORDER BY name, step`,
       ),
+      // Keyset pages in primary-key order (trial_id, name, step): each page is an index range scan.
+      trialMetricsPage: db.prepare<
+        { trialId: string; name: string | null; afterStep: number | null; afterName: string; afterNameStep: number; limit: number },
+        TrialMetricRow
+      >(
+        `SELECT seq, step, name, value, wall_time AS wallTime FROM points
+         WHERE trial_id = @trialId AND (@name IS NULL OR name = @name) AND (@afterStep IS NULL OR step > @afterStep)
+           AND (name, step) > (@afterName, @afterNameStep)
+         ORDER BY name, step LIMIT @limit`,
+      ),
+      sweepTrialIds: db.prepare<[string], { id: string }>(`SELECT id FROM trials WHERE sweep_id = ? ORDER BY id`),
       sweepMetrics: db.prepare<[string, string | null, string | null], SweepMetricRow>(
         `SELECT trial_id AS trialId, step, name, value, wall_time AS wallTime FROM points
          WHERE sweep_id = ? AND (? IS NULL OR name = ?) ORDER BY trial_id, name, step`,
@@ -242,9 +279,17 @@ class SqliteStore implements Store {
     return row && trialRow(row);
   }
 
+  openTrial(open: OpenTrial): number {
+    return this.db.transaction((): number => {
+      this.admit('open', open.sweepId, open.trialId, open.attempt ?? 0);
+      return this.lastContiguousSeq(open.trialId);
+    })();
+  }
+
   appendFrame(frame: MetricFrame): IngestResult {
     return this.db.transaction((): IngestResult => {
-      if (!this.recordSeq(frame.trialId, frame.seq, frame.sweepId, 'metrics')) {
+      this.admit('metrics', frame.sweepId, frame.trialId, frame.attempt ?? 0);
+      if (!this.recordSeq('metrics', frame)) {
         return { stored: false, lastSeq: this.lastContiguousSeq(frame.trialId), newPoints: [] };
       }
       const newPoints: MetricPoint[] = [];
@@ -258,14 +303,13 @@ class SqliteStore implements Store {
 
   appendEvent(event: TrialEvent): IngestResult {
     return this.db.transaction((): IngestResult => {
-      if (!this.recordSeq(event.trialId, event.seq, event.sweepId, 'event')) {
+      this.admit('event', event.sweepId, event.trialId, event.attempt ?? 0);
+      if (!this.recordSeq('event', event)) {
         return { stored: false, lastSeq: this.lastContiguousSeq(event.trialId), newPoints: [] };
       }
       const info = event.infoJson ? (JSON.parse(event.infoJson) as Record<string, unknown>) : {};
       this.q.insertEvent.run(event.trialId, event.seq, event.sweepId, event.status, event.infoJson || '{}', event.wallTime);
       const t = now();
-      // The trainer may report a trial before the workflow's report of it arrives.
-      this.q.ensureTrial.run(event.trialId, event.sweepId, indexFromTrialId(event.trialId), t, t);
       if (TRIAL_STATUSES.includes(event.status as TrialRowStatus)) {
         const backend = typeof info.backend === 'string' ? info.backend : null;
         this.q.eventStatus.run({ id: event.trialId, status: event.status, backend, now: t });
@@ -282,6 +326,22 @@ class SqliteStore implements Store {
     const name = opts.name ?? null;
     const after = opts.afterStep ?? null;
     return this.q.trialMetrics.all(trialId, name, name, after, after);
+  }
+
+  trialMetricsPage(trialId: string, opts: { name?: string; afterStep?: number; after?: MetricCursor; limit: number }): TrialMetricRow[] {
+    return this.q.trialMetricsPage.all({
+      trialId,
+      name: opts.name ?? null,
+      afterStep: opts.afterStep ?? null,
+      // '' sorts before every name and -1 before every step: no cursor means from the start.
+      afterName: opts.after?.name ?? '',
+      afterNameStep: opts.after?.step ?? -1,
+      limit: opts.limit,
+    });
+  }
+
+  sweepTrialIds(sweepId: string): string[] {
+    return this.q.sweepTrialIds.all(sweepId).map((r) => r.id);
   }
 
   sweepMetrics(sweepId: string, name?: string): SweepMetricRow[] {
@@ -331,9 +391,65 @@ class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
-  /** Inserts the (trial, seq) marker; false when it was already there. */
-  private recordSeq(trialId: string, seq: number, sweepId: string, kind: string): boolean {
-    return this.q.insertFrame.run(trialId, seq, sweepId, kind, now()).changes > 0;
+  /**
+   * Binds a trial to its sweep on first sight and fences it to the highest attempt seen. A newer
+   * attempt drops what lies above the contiguous mark: frames of the old attempt that were never
+   * acked, which would otherwise collide with the new attempt's numbering.
+   */
+  private admit(field: 'open' | 'metrics' | 'event', sweepId: string, trialId: string, attempt: number): void {
+    const owner = this.q.trialOwner.get(trialId);
+    if (!owner) {
+      if (!this.q.sweepExists.get(sweepId)) {
+        throw new IngestRefused('unknown-sweep', `${field}.sweepId: expected an existing sweep, got ${JSON.stringify(sweepId)}`, trialId, attempt);
+      }
+      const t = now();
+      // The trainer may report a trial before the workflow's report of it arrives.
+      this.q.ensureTrial.run(trialId, sweepId, indexFromTrialId(trialId), t, t);
+      if (attempt > 0) this.q.setAttempt.run(attempt, t, trialId);
+      return;
+    }
+    if (owner.sweep_id !== sweepId) {
+      throw new IngestRefused(
+        'foreign-trial',
+        `${field}.sweepId: trial ${JSON.stringify(trialId)} belongs to sweep ${JSON.stringify(owner.sweep_id)}, not ${JSON.stringify(sweepId)}`,
+        trialId,
+        attempt,
+      );
+    }
+    if (attempt < owner.attempt) {
+      throw new IngestRefused(
+        'superseded',
+        `${field}.attempt: attempt ${attempt} of trial ${JSON.stringify(trialId)} was superseded by attempt ${owner.attempt}; its frames are not stored`,
+        trialId,
+        attempt,
+      );
+    }
+    if (attempt > owner.attempt) {
+      const last = this.lastContiguousSeq(trialId);
+      this.q.dropFramesAbove.run(trialId, last);
+      this.q.dropPointsAbove.run(trialId, last);
+      this.q.dropEventsAbove.run(trialId, last);
+      this.q.setAttempt.run(attempt, now(), trialId);
+    }
+  }
+
+  /**
+   * Inserts the (trial, seq) marker with the frame's digest; false when this exact frame was already
+   * stored. Other content under a stored seq is refused: acking it would claim it was stored.
+   */
+  private recordSeq(kind: 'metrics' | 'event', frame: MetricFrame | TrialEvent): boolean {
+    const digest = frameDigest(kind, frame);
+    if (this.q.insertFrame.run(frame.trialId, frame.seq, frame.sweepId, kind, now(), digest).changes > 0) return true;
+    const stored = this.q.frameDigest.get(frame.trialId, frame.seq)?.digest;
+    if (stored != null && stored !== digest) {
+      throw new IngestRefused(
+        'seq-conflict',
+        `${kind}.seq: seq ${frame.seq} of trial ${JSON.stringify(frame.trialId)} is already stored with different content`,
+        frame.trialId,
+        frame.attempt ?? 0,
+      );
+    }
+    return false;
   }
 
   /** Moves the contiguous high-water mark over every frame now present (fills after a gap). */
@@ -360,6 +476,7 @@ class SqliteStore implements Store {
       createdAt: r.created_at,
       updatedAt: r.updated_at,
       ...(r.stop_reason ? { stopReason: r.stop_reason } : {}),
+      ...fitFailedOf(r.status_json),
       flopsSpent: r.flops_spent,
       counts,
     };
@@ -385,6 +502,13 @@ function trialRow(r: TrialDb): TrialRow {
   if (r.final_json) row.final = JSON.parse(r.final_json);
   if (r.backend) row.backend = r.backend;
   return row;
+}
+
+/** The workflow's fit-failed flag lives in the last reported status. */
+function fitFailedOf(statusJson: string | null): { fitFailed?: string } {
+  if (!statusJson) return {};
+  const { phase, fitFailed } = JSON.parse(statusJson) as SweepStatus;
+  return phase === 'completed' && fitFailed ? { fitFailed } : {};
 }
 
 function fitRow(r: FitDb): FitRow {

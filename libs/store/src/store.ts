@@ -15,7 +15,7 @@ import type {
   TrialRow,
 } from '@slab/api';
 import type { FitSummary } from '@slab/orchestration';
-import type { MetricFrame, MetricPoint, TrialEvent } from '@slab/proto';
+import type { MetricFrame, MetricPoint, OpenTrial, TrialEvent } from '@slab/proto';
 import type { TrialResult } from '@slab/spec';
 
 export interface PlannedTrial {
@@ -32,6 +32,32 @@ export interface IngestResult {
   lastSeq: number;
   /** Points of a metric frame that were new (a resumed attempt may re-emit steps already stored). */
   newPoints: MetricPoint[];
+}
+
+/** Why a frame was refused; `code` is the wire's ServerFrame.error.code. */
+export type RefusalCode = 'unknown-sweep' | 'foreign-trial' | 'superseded' | 'seq-conflict';
+
+/**
+ * Thrown by openTrial / appendFrame / appendEvent when a frame must not be stored (nothing of it
+ * is). The message names the field and what was expected.
+ */
+export class IngestRefused extends Error {
+  override readonly name = 'IngestRefused';
+  constructor(
+    readonly code: RefusalCode,
+    message: string,
+    readonly trialId: string,
+    /** The attempt of the refused frame. */
+    readonly attempt: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Keyset cursor of a trial's metric rows, which are ordered by (name, step). */
+export interface MetricCursor {
+  name: string;
+  step: number;
 }
 
 export interface TrialEventRow {
@@ -57,12 +83,27 @@ export interface Store {
   listTrials(sweepId: string): TrialRow[];
   getTrial(trialId: string): TrialRow | undefined;
 
-  /** Idempotent on (trialId, seq); points idempotent on (trialId, name, step). */
+  /**
+   * A writer opens a trial: binds it to its sweep (first open) and fences it to `attempt` (a lower
+   * attempt than one already seen is refused; a higher one takes the trial over and drops the frames
+   * above the contiguous mark, which no one was ever acked for). Returns the highest contiguous seq.
+   * @throws IngestRefused unknown-sweep | foreign-trial | superseded
+   */
+  openTrial(open: OpenTrial): number;
+  /**
+   * Idempotent on (trialId, seq): the same content again is a no-op, other content under a stored seq
+   * is refused. Points are idempotent on (trialId, name, step). Same binding and fencing as openTrial.
+   * @throws IngestRefused unknown-sweep | foreign-trial | superseded | seq-conflict
+   */
   appendFrame(frame: MetricFrame): IngestResult;
-  /** Idempotent on (trialId, seq); also moves the trial's status forward. */
+  /** As appendFrame; also moves the trial's status forward. */
   appendEvent(event: TrialEvent): IngestResult;
   lastContiguousSeq(trialId: string): number;
   trialMetrics(trialId: string, opts?: { name?: string; afterStep?: number }): TrialMetricRow[];
+  /** At most `limit` rows of one trial after `after`, ordered by (name, step): bounded memory for big trials. */
+  trialMetricsPage(trialId: string, opts: { name?: string; afterStep?: number; after?: MetricCursor; limit: number }): TrialMetricRow[];
+  /** Ids of a sweep's trials in id order (the order sweepMetrics uses). */
+  sweepTrialIds(sweepId: string): string[];
   sweepMetrics(sweepId: string, name?: string): SweepMetricRow[];
   trialEvents(trialId: string): TrialEventRow[];
 

@@ -17,11 +17,14 @@ export interface TrialStreamLike {
   flush(timeoutMs?: number): Promise<unknown>;
   /** Frames not yet acked by the gateway (what the local record must cover). */
   readonly unacked?: number;
+  /** Set once the gateway refused the stream for good (e.g. a newer attempt owns the trial). */
+  readonly refusal?: { code: string; message: string };
 }
 
 /** The part of the worker SDK's MetricEmitter this activity uses. */
 export interface MetricEmitterLike {
-  openTrial(sweepId: string, trialId: string): TrialStreamLike;
+  /** `attempt` is the fencing token: the gateway refuses an attempt's frames once a newer one opened the trial. */
+  openTrial(sweepId: string, trialId: string, attempt?: number): TrialStreamLike;
 }
 
 export interface TrialActivityDeps {
@@ -105,16 +108,20 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
     const local = readLocalRecord(checkpointDir);
     const resume = furthest(resumePoint(info.heartbeatDetails), local?.progress);
 
-    const stream = emitter.openTrial(request.sweepId, request.trialId);
+    const attempt = info.attempt;
+    // The attempt number fences the trial's metric stream: once a retry has opened it, frames of
+    // this attempt (should it be a stalled one that comes back) are refused, never stored.
+    const stream = emitter.openTrial(request.sweepId, request.trialId, attempt);
     const flush = async () => {
       try {
         await stream.flush(flushTimeoutMs);
       } catch (err) {
-        // The emitter keeps unacked frames and resends them after reconnecting; the trial's result stands.
-        say(`metrics not yet acknowledged by the gateway: ${(err as Error).message}`);
+        // A refused stream is final (a newer attempt owns the trial); otherwise the emitter keeps
+        // unacked frames and resends them after reconnecting. Either way the trial's result stands.
+        if (stream.refusal) say(`metrics refused by the gateway (${stream.refusal.code}): ${stream.refusal.message}`);
+        else say(`metrics not yet acknowledged by the gateway: ${(err as Error).message}`);
       }
     };
-    const attempt = info.attempt;
     stream.event('running', { attempt, backend, resumedFromStep: resume?.step ?? 0, taskQueue: info.taskQueue, ...(deps.workerId ? { worker: deps.workerId } : {}) });
     if (resume) say(`attempt ${attempt}: resuming from step ${resume.step}`);
     // Points the previous attempt emitted before its checkpoint but never saw acked: send them again.

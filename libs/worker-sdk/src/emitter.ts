@@ -4,11 +4,17 @@
  *
  * - Per trial: OpenTrial → Ack{last contiguous seq stored}; frames are numbered from there, so
  *   sequence numbers stay contiguous across attempts and worker restarts.
+ * - Each stream carries its attempt number as a fencing token, on OpenTrial and on every frame. When
+ *   the gateway refuses a stream for good (a newer attempt owns the trial, the trial belongs to
+ *   another sweep, a seq was stored with other content) the stream stops: its unacked frames are
+ *   dropped, `flush()` rejects with the gateway's message and `refusal` says why.
+ * - The token travels in the upgrade's Authorization header (checked before any frame is read) and
+ *   again in Hello, which names the worker.
  * - Points are batched into frames (every `batchMs` or `maxBatch` points); every frame is kept
  *   until the gateway acks it and is resent after a reconnect (exponential backoff).
  * - `point`/`event` never throw and never wait: bad input and socket trouble are logged.
  */
-import { type ClientFrame, decodeServerFrame, encodeClientFrame, type MetricPoint } from '@slab/proto';
+import { type ClientFrame, decodeServerFrame, encodeClientFrame, type ErrorCode, type MetricPoint } from '@slab/proto';
 import WebSocket from 'ws';
 
 export interface MetricEmitterOptions {
@@ -42,7 +48,14 @@ export interface TrialStream {
   flush(timeoutMs?: number): Promise<void>;
   /** Frames numbered but not yet acked (for progress logs and tests). */
   readonly unacked: number;
+  /** The attempt (fencing token) this stream writes as; 0: unfenced. */
+  readonly attempt: number;
+  /** Set once the gateway refused the stream for good; nothing more is sent. */
+  readonly refusal: { code: ErrorCode; message: string } | undefined;
 }
+
+/** Refusals no resend can fix: the stream stops (the others are retried after a reconnect). */
+const FINAL_REFUSALS: ReadonlySet<string> = new Set<ErrorCode>(['superseded', 'foreign-trial', 'unknown-sweep', 'seq-conflict']);
 
 type Item = { kind: 'metrics'; points: MetricPoint[] } | { kind: 'event'; status: string; infoJson: string; wallTime: number };
 
@@ -62,10 +75,12 @@ class Stream implements TrialStream {
   /** When the oldest unanswered frame or OpenTrial went out (0: nothing outstanding). */
   private waitingSince = 0;
   private waiters: { resolve: () => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> }[] = [];
+  refusal: { code: ErrorCode; message: string } | undefined;
 
   constructor(
     readonly sweepId: string,
     readonly trialId: string,
+    readonly attempt: number,
     private readonly emitter: MetricEmitter,
     private readonly opts: { batchMs: number; maxBatch: number; log: (m: string) => void },
   ) {}
@@ -75,6 +90,7 @@ class Stream implements TrialStream {
   }
 
   point(step: number, name: string, value: number): void {
+    if (this.refusal) return;
     if (!Number.isSafeInteger(step) || step < 0 || typeof name !== 'string' || name === '' || typeof value !== 'number') {
       this.opts.log(`emitter: dropped point of ${this.trialId}: expected (step >= 0 integer, non-empty name, number), got (${step}, ${JSON.stringify(name)}, ${value})`);
       return;
@@ -85,6 +101,7 @@ class Stream implements TrialStream {
   }
 
   event(status: string, info: object): void {
+    if (this.refusal) return;
     let infoJson: string;
     try {
       infoJson = JSON.stringify(info ?? {});
@@ -101,6 +118,7 @@ class Stream implements TrialStream {
   }
 
   flush(timeoutMs = 30_000): Promise<void> {
+    if (this.refusal) return Promise.reject(new Error(this.refusal.message));
     this.cut();
     if (this.unacked === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
@@ -149,6 +167,19 @@ class Stream implements TrialStream {
     this.settle();
   }
 
+  /** The gateway refused this stream for good: stop sending, drop what is unacked, tell the waiters. */
+  refuse(code: ErrorCode, message: string): void {
+    if (this.refusal) return;
+    this.refusal = { code, message };
+    this.opts.log(`emitter: trial ${this.trialId} attempt ${this.attempt}: ${message}; its unacked metrics are dropped`);
+    this.batch = [];
+    this.queue.length = 0;
+    this.pending.clear();
+    this.waitingSince = 0;
+    this.phase = 'closed';
+    this.rejectWaiters(new Error(message));
+  }
+
   rejectWaiters(error: Error): void {
     for (const w of this.waiters) {
       clearTimeout(w.timer);
@@ -162,10 +193,15 @@ class Stream implements TrialStream {
   // --- internals ---------------------------------------------------------------------------
 
   private open(): void {
-    if (this.phase !== 'closed' || !this.emitter.ready) return;
+    if (this.refusal || this.phase !== 'closed' || !this.emitter.ready) return;
     this.phase = 'opening';
     this.waitingSince = Date.now();
-    this.emitter.send(encodeClientFrame({ kind: 'open', open: { sweepId: this.sweepId, trialId: this.trialId } }));
+    this.emitter.send(encodeClientFrame({ kind: 'open', open: { sweepId: this.sweepId, trialId: this.trialId, ...this.fence } }));
+  }
+
+  /** The attempt field of every message of this stream (absent when unfenced). */
+  private get fence(): { attempt?: number } {
+    return this.attempt > 0 ? { attempt: this.attempt } : {};
   }
 
   private cut(): void {
@@ -188,8 +224,8 @@ class Stream implements TrialStream {
       const seq: number = this.nextSeq;
       const frame: ClientFrame =
         item.kind === 'metrics'
-          ? { kind: 'metrics', metrics: { sweepId: this.sweepId, trialId: this.trialId, seq, points: item.points } }
-          : { kind: 'event', event: { sweepId: this.sweepId, trialId: this.trialId, seq, status: item.status, infoJson: item.infoJson, wallTime: item.wallTime } };
+          ? { kind: 'metrics', metrics: { sweepId: this.sweepId, trialId: this.trialId, seq, points: item.points, ...this.fence } }
+          : { kind: 'event', event: { sweepId: this.sweepId, trialId: this.trialId, seq, status: item.status, infoJson: item.infoJson, wallTime: item.wallTime, ...this.fence } };
       let bytes: Uint8Array;
       try {
         bytes = encodeClientFrame(frame);
@@ -208,7 +244,7 @@ class Stream implements TrialStream {
   }
 
   private settle(): void {
-    if (this.unacked > 0) return;
+    if (this.refusal || this.unacked > 0) return;
     for (const w of this.waiters) {
       clearTimeout(w.timer);
       w.resolve();
@@ -255,14 +291,25 @@ export class MetricEmitter {
     this.stallTimer.unref();
   }
 
-  /** The stream of one trial; opening the same trial again returns the same stream. */
-  openTrial(sweepId: string, trialId: string): TrialStream {
-    let stream = this.trials.get(trialId);
-    if (!stream) {
-      stream = new Stream(sweepId, trialId, this, { batchMs: this.opts.batchMs, maxBatch: this.opts.maxBatch, log: this.opts.log });
-      this.trials.set(trialId, stream);
-      if (this.ready) stream.onConnected();
+  /**
+   * The stream of one attempt of a trial. Opening the same trial and attempt again returns the same
+   * stream; a newer attempt replaces an older one in this process (whose unacked frames are dropped:
+   * the gateway would refuse them), and an older attempt than the current one gets a refused stream.
+   * @param attempt the runTrial activity's attempt number (1, 2, ...), the gateway's fencing token;
+   *   0 (default) writes unfenced.
+   */
+  openTrial(sweepId: string, trialId: string, attempt = 0): TrialStream {
+    if (!Number.isInteger(attempt) || attempt < 0) throw new Error(`MetricEmitter.openTrial: attempt: expected an integer >= 0, got ${String(attempt)}`);
+    const existing = this.trials.get(trialId);
+    if (existing && existing.attempt === attempt) return existing;
+    const stream = new Stream(sweepId, trialId, attempt, this, { batchMs: this.opts.batchMs, maxBatch: this.opts.maxBatch, log: this.opts.log });
+    if (existing && existing.attempt > attempt) {
+      stream.refuse('superseded', `open.attempt: attempt ${attempt} of trial ${JSON.stringify(trialId)} was superseded by attempt ${existing.attempt}`);
+      return stream;
     }
+    existing?.refuse('superseded', `open.attempt: attempt ${existing.attempt} of trial ${JSON.stringify(trialId)} was superseded by attempt ${attempt}`);
+    this.trials.set(trialId, stream);
+    if (this.ready) stream.onConnected();
     return stream;
   }
 
@@ -294,7 +341,8 @@ export class MetricEmitter {
 
   private connect(): void {
     if (this.closed) return;
-    const ws = new WebSocket(this.opts.url);
+    // Authenticated at the upgrade, so the gateway reads our frames at full size from the first one.
+    const ws = new WebSocket(this.opts.url, { headers: { authorization: `Bearer ${this.opts.token}` } });
     this.ws = ws;
     ws.binaryType = 'nodebuffer';
     ws.on('open', () => {
@@ -342,7 +390,14 @@ export class MetricEmitter {
       this.opts.log(`emitter: ignored a malformed server frame: ${String(err)}`);
       return;
     }
-    if (frame.kind === 'ack') this.trials.get(frame.ack.trialId)?.onAck(frame.ack.seq);
-    else if (frame.kind === 'error') this.opts.log(`emitter: gateway error: ${frame.error.message}`);
+    if (frame.kind === 'ack') {
+      this.trials.get(frame.ack.trialId)?.onAck(frame.ack.seq);
+    } else if (frame.kind === 'error') {
+      const { code, trialId, message, attempt = 0 } = frame.error;
+      const stream = trialId ? this.trials.get(trialId) : undefined;
+      // A late refusal of an older attempt's frame must not stop the attempt that replaced it.
+      if (stream && stream.attempt === attempt && code && FINAL_REFUSALS.has(code)) stream.refuse(code, message);
+      else this.opts.log(`emitter: gateway error: ${message}`);
+    }
   }
 }

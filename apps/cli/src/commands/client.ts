@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { GatewayClient, GatewayError } from '@slab/api';
 import { formatIssues, parseSpec } from '@slab/spec';
 import { clientTarget } from '../config';
-import { configLabel, sci, table } from '../format';
+import { configLabel, red, sci, table } from '../format';
 import { watchSweep } from '../watch';
 import type { SweepStatus } from '@slab/orchestration';
 
@@ -34,12 +34,27 @@ export async function submitAndMaybeWatch(client: GatewayClient, specText: strin
   if (watch) {
     const status = await watchSweep(client, id);
     printFinal(status);
+    if (!succeeded(status)) process.exitCode = 1;
   }
   return id;
 }
 
+/** A sweep succeeded when it completed and its last fit produced a law. */
+export function succeeded(status: SweepStatus): boolean {
+  return status.phase === 'completed' && !status.fitFailed;
+}
+
+/** `completed`, or `completed, fit failed` / `failed` in red. */
+export function phaseLabel(s: { phase?: string; status?: string; fitFailed?: string }): string {
+  const phase = s.phase ?? s.status ?? '?';
+  if (phase === 'failed') return red(phase);
+  return s.fitFailed ? red(`${phase}, fit failed`) : phase;
+}
+
 export function printFinal(status: SweepStatus): void {
-  console.log(`sweep ${status.phase}${status.stopReason ? ` (${status.stopReason})` : ''}`);
+  const line = `sweep ${phaseLabel(status)}${status.stopReason ? ` (${status.stopReason})` : ''}`;
+  console.log(status.phase === 'failed' ? red(line) : line);
+  if (status.fitFailed) console.log(red(`no law: ${status.fitFailed}`));
   const fit = status.lastFit;
   if (fit?.groups?.length) {
     for (const g of fit.groups) console.log(`  ${g.key}: ${g.summary.formula || g.summary.skipped}`);
@@ -68,7 +83,7 @@ export function registerClientCommands(program: Command): void {
       const sweeps = await gatewayClient(opts).listSweeps();
       if (opts.json) return console.log(JSON.stringify(sweeps, null, 2));
       if (!sweeps.length) return console.log('no sweeps yet: `slab submit spec.yaml`');
-      console.log(table(['id', 'name', 'status', 'trials', 'FLOPs', 'created'], sweeps.map((s) => [s.id, s.name, s.status, formatCounts(s.counts), sci(s.flopsSpent), s.createdAt])));
+      console.log(table(['id', 'name', 'status', 'trials', 'FLOPs', 'created'], sweeps.map((s) => [s.id, s.name, phaseLabel(s), formatCounts(s.counts), sci(s.flopsSpent), s.createdAt])));
     });
 
   withGateway(program.command('status').argument('<id>', 'sweep id').option('--json', 'machine-readable output').description('show a sweep: phase, trials, latest fit'))
@@ -77,7 +92,8 @@ export function registerClientCommands(program: Command): void {
       const [detail, trials] = await Promise.all([client.getSweep(id), client.trials(id)]);
       if (opts.json) return console.log(JSON.stringify({ ...detail, trials }, null, 2));
       const { status } = detail;
-      console.log(`${id} ${detail.sweep.name}: ${status.phase}${status.stopReason ? ` (${status.stopReason})` : ''}, batch ${status.batch}`);
+      console.log(`${id} ${detail.sweep.name}: ${phaseLabel(status)}${status.stopReason ? ` (${status.stopReason})` : ''}, batch ${status.batch}`);
+      if (status.fitFailed) console.log(red(`fit failed: ${status.fitFailed}`));
       console.log(`FLOPs spent ${sci(status.flopsSpent)}${status.budget.flops ? ` of ${sci(status.budget.flops)}` : ''}${status.scoringFlops ? ` (data scoring ${sci(status.scoringFlops)})` : ''}`);
       console.log(table(['trial', 'status', 'config', 'N', 'D', 'eval_loss', 'backend'], trials.map((t) => [t.id.slice(id.length + 1), t.status, configLabel(t.config ?? {}), sci(t.params), sci(t.data), sci(t.final?.eval_loss ?? null, 4), t.backend ?? ''])));
       const fit = detail.fit?.summary ?? status.lastFit;
@@ -97,6 +113,7 @@ export function registerClientCommands(program: Command): void {
     .action(async (id: string, opts: { gateway?: string }) => {
       const status = await watchSweep(gatewayClient(opts), id);
       printFinal(status);
+      if (!succeeded(status)) process.exitCode = 1;
     });
 
   for (const verb of ['pause', 'resume', 'cancel'] as const) {

@@ -21,8 +21,10 @@ const STATUS_CLASS: Record<string, string> = {
   failed: 'bad',
 };
 
-export function badge(status: string | undefined): string {
+export function badge(status: string | undefined, fitFailed?: string): string {
   const s = status || 'unknown';
+  // A completed sweep whose fits all failed answered nothing: shown as a failure, with the reason.
+  if (fitFailed) return `<span class="badge bad" data-status="${esc(s)}" data-fit-failed="true" title="${esc(fitFailed)}">${esc(s)}, fit failed</span>`;
   return `<span class="badge ${STATUS_CLASS[s] ?? 'muted'}" data-status="${esc(s)}">${esc(s)}</span>`;
 }
 

@@ -163,13 +163,14 @@ function header(d: SweepDetail | undefined, id: string): string {
   const paused = status === 'paused';
   const stat = (label: string, value: string | number | undefined, cls = '') =>
     `<div class="stat"><div class="stat-value ${cls}">${value ?? 0}</div><div class="stat-label">${label}</div></div>`;
-  return `<div class="title-row"><h1>${esc(d.sweep.name)}</h1>${badge(status)}
+  const fitFailed = s?.fitFailed ?? d.sweep.fitFailed;
+  return `<div class="title-row"><h1>${esc(d.sweep.name)}</h1>${badge(status, fitFailed)}
   <div class="actions">
     <button data-action="pause" ${terminal || paused ? 'disabled' : ''}>Pause</button>
     <button data-action="resume" ${!paused ? 'disabled' : ''}>Resume</button>
     <button data-action="cancel" class="danger" ${terminal ? 'disabled' : ''}>Cancel</button>
   </div></div>
-  <p class="sub"><span class="mono">${esc(d.sweep.id)}</span> · created ${formatTime(d.sweep.createdAt)}${s ? ` · batch ${s.batch}` : ''}${d.sweep.stopReason || s?.stopReason ? ` · stopped: ${esc(d.sweep.stopReason ?? s?.stopReason)}` : ''}</p>
+  <p class="sub"><span class="mono">${esc(d.sweep.id)}</span> · created ${formatTime(d.sweep.createdAt)}${s ? ` · batch ${s.batch}` : ''}${d.sweep.stopReason || s?.stopReason ? ` · stopped: ${esc(d.sweep.stopReason ?? s?.stopReason)}` : ''}${fitFailed ? ` · <span class="bad-text">fit failed: ${esc(fitFailed)}</span>` : ''}</p>
   <div class="stats">
     ${stat('planned', counts.planned)}${stat('running', counts.running, 'info-text')}${stat('completed', counts.completed, 'ok-text')}${stat('diverged', counts.diverged, counts.diverged ? 'warn-text' : '')}${stat('failed', counts.failed, counts.failed ? 'bad-text' : '')}
     <div class="budget">

@@ -46,7 +46,7 @@ function table(rows: SweepRow[]): string {
       const failed = (c.failed ?? 0) + (c.diverged ?? 0);
       return `<tr data-sweep="${esc(s.id)}">
   <td><a href="#/sweeps/${encodeURIComponent(s.id)}" class="strong">${esc(s.name)}</a><div class="mono dim">${esc(s.id)}</div></td>
-  <td>${badge(s.status)}</td>
+  <td>${badge(s.status, s.fitFailed)}</td>
   <td class="num"><span class="ok-text">${c.completed ?? 0}</span> / <span class="info-text">${c.running ?? 0}</span> / <span class="${failed ? 'bad-text' : 'dim'}">${failed}</span></td>
   <td class="num">${formatFlops(s.flopsSpent)}</td>
   <td class="dim">${formatTime(s.createdAt)}</td></tr>`;
