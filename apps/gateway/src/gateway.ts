@@ -3,13 +3,15 @@
  * hub.ts), the console's static files, all over one node:http server and one Store.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { SweepControl } from '@slab/api';
 import { openStore, type Store } from '@slab/store';
 import { WebSocketServer } from 'ws';
-import { HttpError, sendJson } from './http';
+import { bearerToken, HttpError, sendJson, tokenMatches } from './http';
 import { LiveHub } from './hub';
 import { handleConnection } from './ingest';
+import { type GatewayLimits, resolveLimits } from './limits';
 import { buildRouter, sweepSnapshot } from './routes';
 import { defaultParseSpec, type ParseSpec } from './spec';
 import { serveStatic } from './static';
@@ -31,6 +33,8 @@ export interface GatewayOptions {
   parseSpec?: ParseSpec;
   /** Where log lines go (default: stderr). */
   log?: (message: string) => void;
+  /** Bounds on connections, frame sizes, subscriptions and rates (defaults in limits.ts). */
+  limits?: Partial<GatewayLimits>;
 }
 
 export interface Gateway {
@@ -40,8 +44,23 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** Largest accepted websocket message; a metric frame is a few KB. */
-const MAX_WS_PAYLOAD = 4 * 1024 * 1024;
+/** Refuses an upgrade with a plain HTTP answer (the socket is not a websocket yet). */
+function refuseUpgrade(socket: Duplex, status: number, reason: string, message: string): void {
+  const body = `${JSON.stringify({ error: message })}\n`;
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nconnection: close\r\ncontent-type: application/json; charset=utf-8\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/** A listen failure as one line a person can act on. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  const where = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  if (err.code === 'EADDRINUSE') return new Error(`gateway: ${where} is already in use; stop the process holding it or choose another port`);
+  if (err.code === 'EACCES') return new Error(`gateway: no permission to listen on ${where}; choose a port above 1023`);
+  if (err.code === 'EADDRNOTAVAIL') return new Error(`gateway: ${host} is not an address of this machine`);
+  return new Error(`gateway: cannot listen on ${where}: ${err.message}`);
+}
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   if (typeof opts.token !== 'string' || opts.token === '') throw new Error('startGateway: token: expected a non-empty string');
@@ -50,9 +69,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`startGateway: port: expected 0..65535, got ${port}`);
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((m: string) => process.stderr.write(`[gateway] ${m}\n`));
+  const limits = resolveLimits(opts.limits);
 
   const store = openStore(opts.dbPath);
-  const hub = new LiveHub();
+  const hub = new LiveHub(limits.maxBufferedBytes);
   const router = buildRouter({
     store,
     hub,
@@ -60,12 +80,18 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     control: opts.control,
     parseSpec: opts.parseSpec ?? defaultParseSpec,
     log,
+    metricsPageRows: limits.metricsPageRows,
   });
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://gateway');
     const method = req.method ?? 'GET';
+    let url = new URL('http://gateway/');
     try {
+      try {
+        url = new URL(req.url ?? '/', 'http://gateway');
+      } catch {
+        throw new HttpError(400, `path: expected a URL path, got ${JSON.stringify((req.url ?? '').slice(0, 80))}`);
+      }
       const match = router.match(method, url.pathname);
       if (match instanceof HttpError) throw match;
       if (match) return await match.handler({ req, res, params: match.params, query: url.searchParams });
@@ -89,8 +115,37 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   }
 
   const server = createServer((req, res) => void onRequest(req, res));
-  const wss = new WebSocketServer({ server, path: '/ws', maxPayload: MAX_WS_PAYLOAD });
-  wss.on('connection', (ws) => handleConnection(ws, { store, hub, token: opts.token, log, snapshot: (id) => sweepSnapshot(store, id) }));
+  // A malformed request (bad request line, oversized headers) gets 400 and a closed socket; the
+  // default handler does the same, this one also logs it.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    if (err.code !== 'ECONNRESET') log(`http: bad request from ${(socket as Socket).remoteAddress ?? 'a client'}: ${err.message}`);
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+    else socket.destroy();
+  });
+
+  // Upgrades are handled here rather than by ws, so the path, the connection cap and the bearer
+  // token are checked before a websocket exists; maxPayload makes ws close oversize messages (1009).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
+  wss.on('error', (err) => log(`ws server: ${err.message}`));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', (err) => log(`ws upgrade: ${err.message}`));
+    let path: string;
+    try {
+      path = new URL(req.url ?? '/', 'http://gateway').pathname;
+    } catch {
+      return refuseUpgrade(socket, 400, 'Bad Request', 'path: expected /ws');
+    }
+    if (path !== '/ws') return refuseUpgrade(socket, 404, 'Not Found', `path: websockets are served at /ws, not ${path.slice(0, 80)}`);
+    if (wss.clients.size >= limits.maxConnections) {
+      return refuseUpgrade(socket, 503, 'Service Unavailable', `too many websocket connections (limit ${limits.maxConnections})`);
+    }
+    const given = bearerToken(req);
+    if (given !== undefined && !tokenMatches(given, opts.token)) return refuseUpgrade(socket, 403, 'Forbidden', 'authorization: token is not valid');
+    const conn = { authenticated: given !== undefined, peer: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}` };
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      handleConnection(ws, { store, hub, token: opts.token, limits, log, snapshot: (id) => sweepSnapshot(store, id) }, conn);
+    });
+  });
 
   try {
     await new Promise<void>((resolve, reject) => {
@@ -102,8 +157,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     });
   } catch (err) {
     store.close();
-    throw err;
+    throw listenError(err as NodeJS.ErrnoException, host, port);
   }
+  // After start-up a server error (e.g. EMFILE on accept) is logged, never thrown out of the loop.
+  server.on('error', (err) => log(`http server: ${err.message}`));
 
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -30,6 +30,9 @@ interface Route {
   handler: Handler;
 }
 
+/** Ids in paths are at most this long (the wire format's id limit). */
+const MAX_PARAM_LENGTH = 200;
+
 export class Router {
   private readonly routes: Route[] = [];
 
@@ -57,7 +60,14 @@ export class Router {
       pathMatched = true;
       if (route.method !== method) continue;
       const params: Record<string, string> = {};
-      route.keys.forEach((k, i) => (params[k] = decodeURIComponent(m[i + 1])));
+      for (const [i, k] of route.keys.entries()) {
+        try {
+          params[k] = decodeURIComponent(m[i + 1]);
+        } catch {
+          return new HttpError(400, `path: ${k}: bad %-escape in ${JSON.stringify(m[i + 1].slice(0, 80))}`);
+        }
+        if (params[k].length > MAX_PARAM_LENGTH) return new HttpError(400, `path: ${k}: expected at most ${MAX_PARAM_LENGTH} characters, got ${params[k].length}`);
+      }
       return { handler: route.handler, params };
     }
     return pathMatched ? new HttpError(405, `${method} is not allowed on ${pathname}`) : undefined;
@@ -73,6 +83,43 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export function sendText(res: ServerResponse, status: number, contentType: string, text: string): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/**
+ * Writes a JSON array page by page: `nextPage()` returns the next rows ([] when done), and the
+ * next page is read only once the socket has taken the previous one. Memory stays at one page
+ * whatever the answer's size; a client that goes away stops the reading.
+ */
+export async function streamJsonArray(res: ServerResponse, nextPage: () => unknown[]): Promise<void> {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+  let first = true;
+  res.write('[');
+  for (;;) {
+    const rows = nextPage();
+    if (rows.length === 0) break;
+    let chunk = '';
+    for (const row of rows) {
+      chunk += (first ? '' : ',') + JSON.stringify(row);
+      first = false;
+    }
+    if (!res.write(chunk)) {
+      const open = await new Promise<boolean>((resolve) => {
+        const onDrain = (): void => {
+          res.off('close', onClose);
+          resolve(true);
+        };
+        const onClose = (): void => {
+          res.off('drain', onDrain);
+          resolve(false);
+        };
+        res.once('drain', onDrain);
+        res.once('close', onClose);
+      });
+      if (!open) return;
+    }
+    if (res.destroyed) return;
+  }
+  res.end(']');
 }
 
 const MAX_BODY = 8 * 1024 * 1024;
@@ -101,9 +148,15 @@ export function tokenMatches(given: string | undefined, expected: string): boole
   return given !== undefined && timingSafeEqual(digest(given), digest(expected));
 }
 
-export function requireToken(req: IncomingMessage, token: string): void {
+/** The token of an `Authorization: Bearer <token>` header, if the request has one. */
+export function bearerToken(req: IncomingMessage): string | undefined {
   const header = req.headers.authorization;
   const given = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
+  return given || undefined;
+}
+
+export function requireToken(req: IncomingMessage, token: string): void {
+  const given = bearerToken(req);
   if (!given) throw new HttpError(401, 'authorization: expected "Bearer <token>"');
   if (!tokenMatches(given, token)) throw new HttpError(403, 'authorization: token is not valid');
 }

@@ -1,24 +1,35 @@
 /**
- * Websocket endpoint /ws. Trainers: Hello{token} first, then OpenTrial / MetricFrame / TrialEvent,
- * each answered with Ack{highest contiguous seq}. Consoles: Subscribe{sweepId}, no token. A
- * malformed frame gets an Error frame; the connection (and the gateway) carry on.
+ * Websocket endpoint /ws. Trainers authenticate (an `Authorization: Bearer` header on the upgrade,
+ * or Hello{token} as the first frame), then send OpenTrial / MetricFrame / TrialEvent, each answered
+ * with Ack{highest contiguous seq} once stored, or with Error{code, trialId} when it is not stored.
+ * Consoles send Subscribe{sweepId}, no token.
+ *
+ * Every message is size-checked before it is decoded: before authentication only small frames
+ * (Hello, Subscribe) are read at all. Protocol faults close the socket with an RFC 6455 code; none
+ * reaches the process.
  */
-import type { Store } from '@slab/store';
-import { type ClientFrame, decodeClientFrame, encodeServerFrame, FrameError, type LiveUpdate, type ServerFrame } from '@slab/proto';
+import { type ClientFrame, decodeClientFrame, encodeServerFrame, type ErrorCode, FrameError, type LiveUpdate, type ServerFrame } from '@slab/proto';
+import { IngestRefused, type Store } from '@slab/store';
 import WebSocket from 'ws';
 import { tokenMatches } from './http';
 import type { LiveHub } from './hub';
-
-/** Close code for a policy violation (bad token, frames before Hello). */
-const POLICY_VIOLATION = 1008;
+import { CloseCode, type GatewayLimits, RateLimit } from './limits';
 
 export interface IngestDeps {
   store: Store;
   hub: LiveHub;
   token: string;
+  limits: GatewayLimits;
   log: (message: string) => void;
   /** sweepJson updates describing the current state of one sweep ('' = every sweep). */
   snapshot: (sweepId: string) => LiveUpdate[];
+}
+
+export interface ConnectionInfo {
+  /** The upgrade request carried a valid bearer token. */
+  authenticated: boolean;
+  /** For log lines: the peer's address. */
+  peer: string;
 }
 
 function toBytes(data: WebSocket.RawData): Uint8Array {
@@ -27,54 +38,87 @@ function toBytes(data: WebSocket.RawData): Uint8Array {
   return data;
 }
 
-export function handleConnection(ws: WebSocket, deps: IngestDeps): void {
-  let workerId: string | undefined;
+export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: ConnectionInfo): void {
+  const { limits, log } = deps;
+  let authenticated = conn.authenticated;
+  let workerId: string | undefined = authenticated ? `${conn.peer} (header token)` : undefined;
+  let rejected = 0;
+  const subscribeRate = new RateLimit(limits.subscribeBurst, limits.subscribePerSecond);
+  const who = (): string => workerId ?? conn.peer;
+
+  // Without a listener ws's 'error' (bad opcode, unmasked frame, bad UTF-8, oversize) is thrown
+  // out of the event loop and kills the process. ws has already closed the socket with the
+  // matching code (1002, 1007, 1009) when this runs.
+  ws.on('error', (err) => log(`ws ${who()}: ${err.message}`));
 
   const send = (frame: ServerFrame): void => {
     if (ws.readyState === WebSocket.OPEN) ws.send(encodeServerFrame(frame));
   };
-  const fail = (message: string, close: boolean): void => {
-    send({ kind: 'error', error: { message } });
-    if (close) ws.close(POLICY_VIOLATION, message.slice(0, 120));
+  const close = (code: number, reason: string): void => {
+    // Close reasons are limited to 123 bytes.
+    ws.close(code, Buffer.from(reason).subarray(0, 120).toString());
+  };
+  /** Answers a frame that was not stored; too many refusals on one connection close it. */
+  const refuse = (code: ErrorCode, message: string, trialId?: string, attempt?: number): void => {
+    send({ kind: 'error', error: { message, code, ...(trialId ? { trialId } : {}), ...(attempt ? { attempt } : {}) } });
+    if (++rejected >= limits.maxRejectedFrames) close(CloseCode.policyViolation, `more than ${limits.maxRejectedFrames} refused frames`);
   };
 
   ws.on('message', (data, isBinary) => {
-    if (!isBinary) return fail('expected binary protobuf ClientFrame messages, got text', false);
+    const bytes = toBytes(data);
+    if (!authenticated && bytes.length > limits.maxUnauthenticatedBytes) {
+      return close(CloseCode.messageTooBig, `at most ${limits.maxUnauthenticatedBytes} bytes before Hello`);
+    }
+    if (!isBinary) {
+      if (!authenticated) return close(CloseCode.unsupportedData, 'expected binary protobuf ClientFrame messages');
+      return refuse('invalid-frame', 'expected binary protobuf ClientFrame messages, got text');
+    }
     let frame: ClientFrame;
     try {
-      frame = decodeClientFrame(toBytes(data));
+      frame = decodeClientFrame(bytes);
     } catch (err) {
       const message = err instanceof FrameError ? err.message : `malformed frame: ${String(err)}`;
-      deps.log(`ws: rejected frame${workerId ? ` from ${workerId}` : ''}: ${message}`);
-      return fail(message, false);
+      log(`ws ${who()}: rejected frame: ${message}`);
+      refuse('invalid-frame', message);
+      if (!authenticated) close(CloseCode.invalidPayload, 'malformed frame before Hello');
+      return;
     }
     try {
       handleFrame(frame);
     } catch (err) {
-      deps.log(`ws: failed to store a ${frame.kind} frame: ${String(err)}`);
-      fail(`gateway could not store the ${frame.kind} frame: ${err instanceof Error ? err.message : String(err)}`, false);
+      if (err instanceof IngestRefused) {
+        log(`ws ${who()}: refused a ${frame.kind} frame: ${err.message}`);
+        return refuse(err.code, err.message, err.trialId, err.attempt);
+      }
+      log(`ws ${who()}: failed to store a ${frame.kind} frame: ${String(err)}`);
+      const body = frame.kind === 'metrics' ? frame.metrics : frame.kind === 'event' ? frame.event : frame.kind === 'open' ? frame.open : undefined;
+      refuse('store-failed', `gateway could not store the ${frame.kind} frame: ${err instanceof Error ? err.message : String(err)}`, body?.trialId, body?.attempt);
     }
   });
 
   function handleFrame(frame: ClientFrame): void {
     switch (frame.kind) {
       case 'subscribe':
-        deps.hub.subscribe(ws, frame.subscribe.sweepId);
-        // Current state first, so a console needs no REST round trip to start drawing.
-        for (const update of deps.snapshot(frame.subscribe.sweepId)) send({ kind: 'update', update });
-        return;
+        return subscribe(frame.subscribe.sweepId);
       case 'hello':
-        if (!tokenMatches(frame.hello.token, deps.token)) return fail('hello.token: token is not valid', true);
+        if (!tokenMatches(frame.hello.token, deps.token)) {
+          send({ kind: 'error', error: { message: 'hello.token: token is not valid', code: 'unauthenticated' } });
+          return close(CloseCode.policyViolation, 'hello.token: token is not valid');
+        }
+        authenticated = true;
         workerId = frame.hello.workerId;
         return;
       default:
         break;
     }
-    if (workerId === undefined) return fail(`${frame.kind}: send Hello with a valid token first`, true);
+    if (!authenticated) {
+      send({ kind: 'error', error: { message: `${frame.kind}: send Hello with a valid token first`, code: 'unauthenticated' } });
+      return close(CloseCode.policyViolation, `${frame.kind}: send Hello with a valid token first`);
+    }
     const { store, hub } = deps;
     switch (frame.kind) {
       case 'open': {
-        const seq = store.lastContiguousSeq(frame.open.trialId);
+        const seq = store.openTrial(frame.open);
         return send({ kind: 'ack', ack: { trialId: frame.open.trialId, seq } });
       }
       case 'metrics': {
@@ -93,6 +137,21 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps): void {
         if (res.stored) hub.publish({ sweepId: e.sweepId, kind: 'event', event: e });
         return;
       }
+    }
+  }
+
+  function subscribe(sweepId: string): void {
+    if (!subscribeRate.take()) {
+      send({ kind: 'error', error: { message: `subscribe: more than ${limits.subscribePerSecond} per second`, code: 'rate-limited' } });
+      return close(CloseCode.policyViolation, 'subscribe: rate limit exceeded');
+    }
+    if (!deps.hub.subscribe(ws, sweepId, limits.maxSubscriptions)) {
+      return refuse('too-many', `subscribe.sweepId: at most ${limits.maxSubscriptions} subscriptions per connection`);
+    }
+    // Current state first, so a console needs no REST round trip to start drawing. Each update
+    // goes through the hub's backpressure check, like live updates.
+    for (const update of deps.snapshot(sweepId)) {
+      if (!deps.hub.deliver(ws, encodeServerFrame({ kind: 'update', update }))) return;
     }
   }
 }

@@ -40,13 +40,20 @@ if (!dbPath || !token || !Number.isInteger(port)) {
   process.exit(2);
 }
 
-const gateway = await startGateway({
-  dbPath,
-  token,
-  port,
-  host: values.host ?? env.SLAB_GATEWAY_HOST,
-  consoleDir: values['console-dir'] ?? env.SLAB_CONSOLE_DIR,
-});
+let gateway: Awaited<ReturnType<typeof startGateway>>;
+try {
+  gateway = await startGateway({
+    dbPath,
+    token,
+    port,
+    host: values.host ?? env.SLAB_GATEWAY_HOST,
+    consoleDir: values['console-dir'] ?? env.SLAB_CONSOLE_DIR,
+  });
+} catch (err) {
+  // One line a person can act on (port in use, bad database path), not a stack trace.
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
 process.stdout.write(`gateway listening on ${gateway.url} (websocket ${gateway.wsUrl}), store ${dbPath}\n`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -1,9 +1,9 @@
 /** REST routes of docs/api.md over the store, the orchestrator control and the live hub. */
 import { randomBytes } from 'node:crypto';
 import type { ControlAction, ExportFormat, LiveSweep, SweepControl, SweepDetail, SweepRow, SweepStatus } from '@slab/api';
-import type { LiveUpdate } from '@slab/proto';
+import { FRAME_LIMITS, type LiveUpdate } from '@slab/proto';
 import { exportSweep, type Store } from '@slab/store';
-import { HttpError, readJson, requireToken, Router, sendJson, sendText } from './http';
+import { HttpError, readJson, requireToken, Router, sendJson, sendText, streamJsonArray } from './http';
 import type { LiveHub } from './hub';
 import { parseFitPost, parseReport } from './report';
 import type { ParseSpec } from './spec';
@@ -15,6 +15,16 @@ export interface RouteDeps {
   control?: SweepControl;
   parseSpec: ParseSpec;
   log: (message: string) => void;
+  /** Rows read from the store per page of a streamed metrics answer. */
+  metricsPageRows: number;
+}
+
+/** `?name=`: a metric name within the wire format's bounds, or undefined for every metric. */
+function metricName(query: URLSearchParams): string | undefined {
+  const name = query.get('name');
+  if (name === null || name === '') return undefined;
+  if (name.length > FRAME_LIMITS.nameLength) throw new HttpError(400, `name: expected at most ${FRAME_LIMITS.nameLength} characters, got ${name.length}`);
+  return name;
 }
 
 /** Readable, unique, and valid as a Temporal workflow id: `<slug>-<time><random>`. */
@@ -169,19 +179,45 @@ export function buildRouter(deps: RouteDeps): Router {
     sendJson(res, 200, store.listFits(params.id));
   });
 
-  router.on('GET', '/api/sweeps/:id/metrics', ({ res, params, query }) => {
+  // Metrics answers can hold millions of points: they are streamed a page at a time, trial by
+  // trial in (name, step) order, never built whole in memory.
+  router.on('GET', '/api/sweeps/:id/metrics', async ({ res, params, query }) => {
     sweepOr404(params.id);
-    sendJson(res, 200, store.sweepMetrics(params.id, query.get('name') || undefined));
+    const name = metricName(query);
+    const trials = store.sweepTrialIds(params.id);
+    let t = 0;
+    let after: { name: string; step: number } | undefined;
+    await streamJsonArray(res, () => {
+      while (t < trials.length) {
+        const trialId = trials[t];
+        const rows = store.trialMetricsPage(trialId, { name, after, limit: deps.metricsPageRows });
+        if (rows.length > 0) {
+          const last = rows[rows.length - 1];
+          after = { name: last.name, step: last.step };
+          return rows.map((r) => ({ trialId, step: r.step, name: r.name, value: r.value, wallTime: r.wallTime }));
+        }
+        t += 1;
+        after = undefined;
+      }
+      return [];
+    });
   });
 
-  router.on('GET', '/api/trials/:trialId/metrics', ({ res, params, query }) => {
+  router.on('GET', '/api/trials/:trialId/metrics', async ({ res, params, query }) => {
     const afterRaw = query.get('afterStep');
     let afterStep: number | undefined;
     if (afterRaw !== null && afterRaw !== '') {
       afterStep = Number(afterRaw);
-      if (!Number.isInteger(afterStep)) throw new HttpError(400, `afterStep: expected an integer, got ${JSON.stringify(afterRaw)}`);
+      if (!Number.isSafeInteger(afterStep)) throw new HttpError(400, `afterStep: expected an integer, got ${JSON.stringify(afterRaw.slice(0, 40))}`);
     }
-    sendJson(res, 200, store.trialMetrics(params.trialId, { name: query.get('name') || undefined, afterStep }));
+    const name = metricName(query);
+    let after: { name: string; step: number } | undefined;
+    await streamJsonArray(res, () => {
+      const rows = store.trialMetricsPage(params.trialId, { name, afterStep, after, limit: deps.metricsPageRows });
+      const last = rows[rows.length - 1];
+      if (last) after = { name: last.name, step: last.step };
+      return rows;
+    });
   });
 
   router.on('GET', '/api/sweeps/:id/export', ({ res, params, query }) => {

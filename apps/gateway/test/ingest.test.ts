@@ -57,7 +57,7 @@ describe('websocket ingest', () => {
     const peer = await Peer.connect(gw.wsUrl);
     peer.send({ kind: 'hello', hello: { token: 'wrong', workerId: 'w1' } });
     const frame = await peer.next();
-    expect(frame).toEqual({ kind: 'error', error: { message: 'hello.token: token is not valid' } });
+    expect(frame).toEqual({ kind: 'error', error: { message: 'hello.token: token is not valid', code: 'unauthenticated' } });
     expect((await peer.closed).code).toBe(1008);
   });
 

@@ -29,6 +29,7 @@ function stored(trialId: string): { frames: number; maxSeq: number; points: numb
 beforeEach(async () => {
   tmp = tempDir();
   gw = await startGateway({ dbPath: tmp.dbPath, token: TOKEN, log: quiet });
+  gw.store.createSweep({ id: 'sw1', name: 'demo', specYaml: 'name: demo' });
 });
 
 afterEach(async () => {
