@@ -48,10 +48,11 @@ describe('a sweep end to end', () => {
     } finally {
       console.log = log;
     }
-    const answer = JSON.parse(printed.join('\n')) as { at: { value: number; lo: number; hi: number } };
-    expect(answer.at.value).toBeGreaterThan(0);
-    expect(answer.at.lo).toBeLessThanOrEqual(answer.at.value);
-    expect(answer.at.hi).toBeGreaterThanOrEqual(answer.at.value);
+    const answer = JSON.parse(printed.join('\n')) as { at: { value: number; lo: number; hi: number }[] };
+    expect(answer.at).toHaveLength(1);
+    expect(answer.at[0].value).toBeGreaterThan(0);
+    expect(answer.at[0].lo).toBeLessThanOrEqual(answer.at[0].value);
+    expect(answer.at[0].hi).toBeGreaterThanOrEqual(answer.at[0].value);
   }, 360_000);
 
   it('rejects a spec with three mistakes, naming each, and stores nothing', async () => {

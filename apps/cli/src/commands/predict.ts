@@ -1,11 +1,13 @@
 /**
  * `slab predict ID`: answer questions from a sweep's latest fit, with bootstrap intervals — loss at
- * a point, the compute-optimal allocation at a budget, or the compute needed for a target loss.
+ * a point, the compute-optimal allocation at a budget, the compute needed for a target loss, or (alone)
+ * the sweep's own target.
  */
 import type { Command } from 'commander';
-import { computeForLoss, computeOptimalFrontier, getLaw, predictInterval, type FitReport } from '@slab/laws';
+import { computeForLoss, computeOptimalFrontier, getLaw, intervalWarning, predictInterval, type FitReport } from '@slab/laws';
 import { sci } from '../format';
 import { CliError, gatewayClient } from './client';
+import { parseTargetList, resolveTarget } from './fit-input';
 
 /** `N=1e9,D=2e10` → { N: 1e9, D: 2e10 }, naming the flag and the bad item. */
 export function parseAssignments(text: string, flag: string): Record<string, number> {
@@ -26,48 +28,88 @@ function positiveNumber(text: string, flag: string): number {
   return v;
 }
 
+/** One number format for every value and bound `slab predict` prints: 4 significant digits. */
+const f4 = (v: number) => sci(v, 4);
+const iv = (i?: [number, number]) => (i ? ` [${f4(i[0])}, ${f4(i[1])}]` : '');
+
+export interface PredictOptions {
+  at?: string;
+  compute?: string;
+  loss?: string;
+  level: string;
+  json?: boolean;
+  gateway?: string;
+}
+
+/**
+ * Answers from a fit report: every answer carries its interval (and a warning when the fit's parameters are
+ * not identified). With no question, the sweep's own target (`summaryTarget`) is the answer.
+ */
+export function answerFromReport(
+  report: FitReport, opts: PredictOptions, summaryTarget?: { value: number; lo: number; hi: number; label: string },
+): { out: Record<string, unknown>; lines: string[] } {
+  const law = getLaw(report.law);
+  const level = Number(opts.level ?? 0.95);
+  if (!(level > 0 && level < 1)) throw new CliError(`--level: expected a number in (0, 1), got "${opts.level}"`);
+  const pct = `${Math.round(level * 100)}%`;
+  const out: Record<string, unknown> = { law: report.law, params: report.params };
+  const lines: string[] = [];
+  const warn = (w?: string) => (w ? `  WARNING: ${w}` : '');
+  if (!opts.at && !opts.compute && !opts.loss) {
+    if (!summaryTarget) throw new CliError('predict: this sweep has no target; give --at, --compute or --loss');
+    const w = intervalWarning(report);
+    out.target = { ...summaryTarget, ...(w ? { warning: w } : {}) };
+    lines.push(`${summaryTarget.label}: ${f4(summaryTarget.value)} (${pct} [${f4(summaryTarget.lo)}, ${f4(summaryTarget.hi)}])${warn(w)}`);
+  }
+  if (opts.at) {
+    const answers = parseTargetList(opts.at).map((given) => {
+      let t;
+      try {
+        t = resolveTarget(given, law);
+      } catch (e) {
+        throw new CliError((e as Error).message.replace(/^--target/, '--at'));
+      }
+      if (t.kind !== 'point') throw new CliError(`--at ${JSON.stringify(given)}: give the law's variables (${law.variables.join(', ')}); for a compute budget use --compute`);
+      return { x: t.x, ...predictInterval(report, t.x, level) };
+    });
+    out.at = answers;
+    for (const a of answers) {
+      lines.push(`${report.law === 'downstream-error' ? 'value' : 'loss'} at ${Object.entries(a.x).map(([k, v]) => `${k}=${f4(v)}`).join(', ')}: ${f4(a.value)} (${pct}${iv([a.lo, a.hi])})${warn(a.warning)}`);
+    }
+  }
+  if (opts.compute) {
+    const f = computeOptimalFrontier(report, positiveNumber(opts.compute, '--compute'), { level });
+    out.frontier = f;
+    lines.push(`compute-optimal at C=${f4(f.C)}: N*=${f4(f.N)}${iv(f.NInterval)}, D*=${f4(f.D)}${iv(f.DInterval)}, D/N=${f4(f.tokensPerParam)}${iv(f.tokensPerParamInterval)}, loss ${f4(f.loss)}${iv(f.lossInterval)}; a=${f4(f.a)}${iv(f.aInterval)}${warn(f.warning)}`);
+  }
+  if (opts.loss) {
+    const l = computeForLoss(report, positiveNumber(opts.loss, '--loss'), { level });
+    out.forLoss = l;
+    const parts = (['C', 'N', 'D', 'x'] as const).filter((k) => l[k] !== undefined).map((k) => `${k}=${f4(l[k]!)}${iv(l.intervals?.[k])}`);
+    lines.push(`to reach loss ${f4(l.loss)}: ${parts.join(', ')}${warn(l.warning)}`);
+  }
+  return { out, lines };
+}
+
 export function registerPredictCommand(program: Command): void {
   program
     .command('predict')
     .argument('<id>', 'sweep id')
-    .description("predict from a sweep's latest fit, with 95% bootstrap intervals")
-    .option('--at <point>', 'law variables, e.g. N=1e9,D=2e10: predicted loss there')
+    .description("predict from a sweep's latest fit, with bootstrap intervals; with no option, the sweep's own target")
+    .option('--at <point>', 'law variables, e.g. N=1e9,D=2e10 (C = 6ND and M = D/N are derived; several separated by ";")')
     .option('--compute <flops>', 'compute-optimal N, D and loss at this many FLOPs (laws in N and D)')
     .option('--loss <value>', 'compute (or size) needed to reach this loss')
     .option('--level <p>', 'interval level', '0.95')
     .option('--json', 'machine-readable output')
     .option('--gateway <url>', 'gateway URL')
-    .action(async (id: string, opts: { at?: string; compute?: string; loss?: string; level: string; json?: boolean; gateway?: string }) => {
-      if (!opts.at && !opts.compute && !opts.loss) throw new CliError('predict: give --at, --compute or --loss');
+    .action(async (id: string, opts: PredictOptions) => {
       const fits = await gatewayClient(opts).fits(id);
       const row = fits[fits.length - 1];
       if (!row || row.summary.skipped) throw new CliError(`sweep ${id} has no fit yet${row?.summary.skipped ? ` (${row.summary.skipped})` : ''}`);
       const report = row.report as FitReport;
-      const level = Number(opts.level);
-      const out: Record<string, unknown> = { law: report.law, params: report.params };
-      if (opts.at) {
-        const x = parseAssignments(opts.at, '--at');
-        const missing = getLaw(report.law).variables.filter((v) => !(v in x));
-        if (missing.length) throw new CliError(`--at: law ${report.law} needs ${missing.join(', ')}`);
-        out.at = { x, ...predictInterval(report, x, level) };
-      }
-      if (opts.compute) out.frontier = computeOptimalFrontier(report, positiveNumber(opts.compute, '--compute'), { level });
-      if (opts.loss) out.forLoss = computeForLoss(report, positiveNumber(opts.loss, '--loss'));
+      const { out, lines } = answerFromReport(report, opts, row.summary.target);
       if (opts.json) return console.log(JSON.stringify(out, null, 2));
       console.log(`law ${report.law} fitted on ${row.summary.nPoints} trials: ${row.summary.formula}`);
-      const pct = `${Math.round(level * 100)}%`;
-      if (out.at) {
-        const a = out.at as { x: Record<string, number>; value: number; lo: number; hi: number };
-        console.log(`loss at ${Object.entries(a.x).map(([k, v]) => `${k}=${sci(v)}`).join(', ')}: ${sci(a.value, 4)} (${pct} ${sci(a.lo, 4)} – ${sci(a.hi, 4)})`);
-      }
-      if (out.frontier) {
-        const f = out.frontier as ReturnType<typeof computeOptimalFrontier>;
-        const iv = (i?: [number, number]) => (i ? ` (${sci(i[0])} – ${sci(i[1])})` : '');
-        console.log(`compute-optimal at C=${sci(f.C)}: N*=${sci(f.N)}${iv(f.NInterval)}, D*=${sci(f.D)}${iv(f.DInterval)}, D/N=${sci(f.tokensPerParam)}, loss ${sci(f.loss, 4)}; a=${f.a.toFixed(3)}${iv(f.aInterval)}`);
-      }
-      if (out.forLoss) {
-        const l = out.forLoss as ReturnType<typeof computeForLoss>;
-        console.log(`to reach loss ${sci(l.loss, 4)}: ${Object.entries(l).filter(([k, v]) => k !== 'loss' && v !== undefined).map(([k, v]) => `${k}=${sci(v as number)}`).join(', ')}`);
-      }
+      for (const l of lines) console.log(l);
     });
 }
