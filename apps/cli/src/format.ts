@@ -13,6 +13,7 @@ export function red(text: string, stream: { isTTY?: boolean } = process.stdout):
   return stream.isTTY && !process.env.NO_COLOR ? `\x1b[31m${text}\x1b[39m` : text;
 }
 
+// eslint-disable-next-line no-control-regex -- strips the colour codes red() adds
 const visible = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '').length;
 
 /** A plain aligned text table (cells may carry colour codes). */
