@@ -18,16 +18,20 @@ function recordingEmitter() {
   const points: { trialId: string; step: number; name: string; value: number }[] = [];
   const events: { trialId: string; status: string; info?: Record<string, unknown> }[] = [];
   let flushes = 0;
+  const attempts: number[] = [];
   const emitter: MetricEmitterLike = {
-    openTrial: (_sweepId, trialId) => ({
-      point: (step, name, value) => points.push({ trialId, step, name, value }),
-      event: (status, info) => events.push({ trialId, status, info }),
-      flush: async () => {
-        flushes += 1;
-      },
-    }),
+    openTrial: (_sweepId, trialId, attempt) => {
+      attempts.push(attempt ?? -1);
+      return {
+        point: (step, name, value) => points.push({ trialId, step, name, value }),
+        event: (status, info) => events.push({ trialId, status, info }),
+        flush: async () => {
+          flushes += 1;
+        },
+      };
+    },
   };
-  return { emitter, points, events, flushes: () => flushes };
+  return { emitter, points, events, attempts, flushes: () => flushes };
 }
 
 /** A tiny trainer: `steps` steps of loss 1/(step+1), checkpoint each step; diverges when lr > 1. */
@@ -99,6 +103,7 @@ describe('runTrial activity', () => {
     expect(r.resumedFromStep).toBe(7);
     expect(rec.points.map((p) => p.step)).toEqual([7, 8, 9]);
     expect(rec.events[0]).toMatchObject({ status: 'running', info: { attempt: 2, resumedFromStep: 6 } });
+    expect(rec.attempts).toEqual([2]); // the attempt fences the trial's metric stream at the gateway
   });
 
   it('resumes from the checkpoint recorded on disk when the last heartbeat to reach the server is older', async () => {

@@ -14,6 +14,8 @@ type Received = { conn: number; frame: ClientFrame };
 class ScriptedGateway {
   readonly wss: WebSocketServer;
   readonly received: Received[] = [];
+  /** Authorization header of each upgrade. */
+  readonly upgradeAuth: (string | undefined)[] = [];
   private conns = 0;
   private listeners: (() => void)[] = [];
   /** What OpenTrial is answered with (the "stored" seq). */
@@ -23,7 +25,8 @@ class ScriptedGateway {
 
   constructor() {
     this.wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    this.wss.on('connection', (ws) => {
+    this.wss.on('connection', (ws, req) => {
+      this.upgradeAuth.push(req.headers.authorization);
       const conn = ++this.conns;
       this.current = ws;
       ws.on('message', (data: Buffer) => {
@@ -168,6 +171,48 @@ describe('MetricEmitter', () => {
     const pending = expect(stream.flush(5000)).rejects.toThrow(/emitter closed/);
     await emitter.close();
     await pending;
+  });
+
+  it('authenticates at the upgrade and carries the attempt on OpenTrial and every frame', async () => {
+    const { gw, emitter } = await setup();
+    const stream = emitter.openTrial('s', 's-t0006', 3);
+    stream.point(0, 'l', 1);
+    stream.event('running', {});
+    await stream.flush(5000);
+    expect(gw.upgradeAuth).toEqual(['Bearer t']);
+    expect(gw.frames('open')[0].frame).toEqual({ kind: 'open', open: { sweepId: 's', trialId: 's-t0006', attempt: 3 } });
+    const attempts = gw.received.filter((r) => r.frame.kind === 'metrics' || r.frame.kind === 'event').map((r) => (r.frame.kind === 'metrics' ? r.frame.metrics.attempt : r.frame.kind === 'event' ? r.frame.event.attempt : -1));
+    expect(attempts).toEqual([3, 3]);
+  });
+
+  it('stops a stream the gateway refuses for good: drops its frames, rejects flush, keeps other attempts', async () => {
+    const { gw, emitter, logs } = await setup();
+    gw.autoAck = false;
+    const old = emitter.openTrial('s', 's-t0007', 1);
+    old.point(0, 'l', 1);
+    await gw.until((r) => r.some((x) => x.frame.kind === 'metrics'));
+    const flushed = old.flush(5000).then(() => 'acked', (e: Error) => e.message);
+    const refusal = (attempt: number) =>
+      encodeServerFrame({ kind: 'error', error: { message: `metrics.attempt: attempt ${attempt} was superseded by attempt 2`, code: 'superseded', trialId: 's-t0007', attempt } });
+    gw.current!.send(refusal(1));
+    expect(await flushed).toBe('metrics.attempt: attempt 1 was superseded by attempt 2');
+    expect(old.refusal).toEqual({ code: 'superseded', message: 'metrics.attempt: attempt 1 was superseded by attempt 2' });
+    expect(old.unacked).toBe(0);
+    old.point(1, 'l', 1); // ignored: nothing more is sent for a refused stream
+    expect(logs.some((l) => /s-t0007 attempt 1: metrics\.attempt: .*unacked metrics are dropped/.test(l))).toBe(true);
+
+    // a newer attempt in the same process is unaffected by late refusals of the old one
+    gw.autoAck = true;
+    const retry = emitter.openTrial('s', 's-t0007', 2);
+    expect(retry).not.toBe(old);
+    gw.current!.send(refusal(1));
+    retry.point(1, 'l', 2);
+    await retry.flush(5000);
+    expect(retry.refusal).toBeUndefined();
+    // an attempt older than the current one gets a stream that is refused from the start
+    const stale = emitter.openTrial('s', 's-t0007', 1);
+    expect(stale.refusal?.code).toBe('superseded');
+    await expect(stale.flush(100)).rejects.toThrow(/attempt 1 of trial "s-t0007" was superseded by attempt 2/);
   });
 
   it('validates its options', () => {
