@@ -16,7 +16,7 @@ export type { CuratedPool } from './curation';
 export { WorkerScoreCache, decodeScores, encodeScores } from './scoreCache';
 export type { TrialCacheView } from './scoreCache';
 export type { CurationPlan, PoolsPlan } from './plan';
-export { dense, matmul } from './ops';
+export { dense, matmul, useExplicitTransposeGrad } from './ops';
 export { BYTE_VOCAB, PARAMETRISATIONS, gptFlopsPerToken, gptForward, gptInitParams, gptLoss, gptParamCount, gptParamShapes, widthMultiplier, windowsToBatch } from './gpt/model';
 export type { GptFlops, GptLoss, GptOutput, GptParam, GptParamCount, GptSpec, GptStats, Parametrisation, ParamRole } from './gpt/model';
 export { ADAMW_DEFAULTS, adamwUpdate, globalNorm } from './gpt/adamw';

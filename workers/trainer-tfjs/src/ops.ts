@@ -6,6 +6,8 @@
  * slower than an explicit `transpose` followed by a plain matMul (measured in
  * bench/trainer/dense-grad.ts), so every trainable product here goes through a `tf.customGrad`
  * whose backward pass transposes first. The maths is identical; only the kernel path differs.
+ * On the native `tensorflow` backend the flags cost nothing and the extra transposes do, so there
+ * the plain matMul is kept (measured in the same bench).
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -30,6 +32,21 @@ const matmulGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   };
 }) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 
+let explicitTranspose: boolean | 'auto' = 'auto';
+
+/**
+ * Forces the explicit-transpose backward on or off, or back to `auto` (on for every backend but
+ * the native `tensorflow` one), so bench/trainer/dense-grad.ts can measure both paths in one
+ * process. Off, `matmul` is plain `tf.matMul` with autodiff's gradient.
+ */
+export function useExplicitTransposeGrad(on: boolean | 'auto'): void {
+  explicitTranspose = on;
+}
+
+function explicitNow(): boolean {
+  return explicitTranspose === 'auto' ? tf.getBackend() !== 'tensorflow' : explicitTranspose;
+}
+
 /**
  * `a @ b` for rank-2 ([m, k] @ [k, n]) or equal-rank batched operands ([..., m, k] @ [..., k, n],
  * same leading shape), with the explicit-transpose backward described above.
@@ -39,7 +56,7 @@ export function matmul<T extends tf.Tensor>(a: T, b: tf.Tensor): T {
   if (a.rank !== b.rank || a.rank < 2 || a.shape[a.rank - 1] !== b.shape[b.rank - 2]) {
     throw new RangeError(`matmul: cannot multiply [${a.shape.join(', ')}] by [${b.shape.join(', ')}]`);
   }
-  return matmulGrad(a, b) as T;
+  return (explicitNow() ? matmulGrad(a, b) : tf.matMul(a, b)) as T;
 }
 
 /**

@@ -1,11 +1,11 @@
 /**
  * The explicit-transpose products give the same values and gradients as tfjs's own matMul,
- * on the backend that loads here and on cpu.
+ * on the backend that loads here, on cpu and on wasm.
  */
 import * as tf from '@tensorflow/tfjs';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '@slab/datasets';
-import { dense, matmul, selectBackend } from '../src';
+import { dense, matmul, selectBackend, useExplicitTransposeGrad } from '../src';
 
 const quiet = (): void => undefined;
 
@@ -33,7 +33,11 @@ function expectClose(a: number[][], b: number[][]): void {
 }
 
 describe('matmul with explicit-transpose gradients', () => {
-  for (const pref of ['auto', 'cpu'] as const) {
+  // Forced on: under 'auto' the native tensorflow backend keeps the plain matMul.
+  beforeAll(() => useExplicitTransposeGrad(true));
+  afterAll(() => useExplicitTransposeGrad('auto'));
+
+  for (const pref of ['auto', 'cpu', 'wasm'] as const) {
     it(`matches tf.matMul's value and gradients, rank 2 and batched (${pref})`, async () => {
       await selectBackend(pref, quiet);
       for (const [as, bs] of [
