@@ -199,8 +199,28 @@ export function groupDimensions(spec: SweepSpec): string[] {
   });
 }
 
-/** Fits the spec's law to the completed trials, one fit per curation group when the sweep has groups. */
+/**
+ * Fits the spec's law to the completed trials, one fit per curation group when the sweep has groups,
+ * and one per metric of `law.metrics` (e.g. in- and out-of-distribution eval losses side by side).
+ * With several metrics the summary is the primary metric's (`law.metric`), and `groups` lists every
+ * metric's fits under keys `metric=<name>[ <curation group>]`.
+ */
 export function fitSweep(spec: SweepSpec, results: TrialResult[], planned?: TrialConfig[]): SweepFit {
+  const metrics = spec.law.metrics ?? [spec.law.metric];
+  if (metrics.length <= 1) return fitMetric(spec, results, planned);
+  const perMetric = metrics.map((metric) => ({ metric, fit: fitMetric({ ...spec, law: { ...spec.law, metric } }, results, planned) }));
+  const primary = perMetric.find((m) => m.metric === spec.law.metric) ?? perMetric[0];
+  const groups = perMetric.flatMap(({ metric, fit }) =>
+    fit.summary.groups
+      ? fit.summary.groups.map((g) => ({ ...g, key: `metric=${metric} ${g.key}` }))
+      : [{ key: `metric=${metric}`, values: {}, summary: { ...fit.summary, detail: undefined } }],
+  );
+  const summary: FitSummary = { ...primary.fit.summary, group: `metric=${primary.metric}${primary.fit.summary.group ? ` ${primary.fit.summary.group}` : ''}`, groups };
+  const report = { ...(primary.fit.report as object), metrics: perMetric.map(({ metric, fit }) => ({ metric, report: fit.report })) };
+  return { summary, report };
+}
+
+function fitMetric(spec: SweepSpec, results: TrialResult[], planned?: TrialConfig[]): SweepFit {
   const dims = groupDimensions(spec);
   if (dims.length === 0) return fitGroup(spec, results, planned);
   const byKey = new Map<string, { values: Record<string, string | number>; results: TrialResult[] }>();

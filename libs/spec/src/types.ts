@@ -98,8 +98,14 @@ export interface PlannerSpec {
 /** Law ids from @slab/laws, e.g. `chinchilla`, `power-law-plus-constant`. */
 export interface LawSpec {
   name: string;
-  /** Which measured quantity is the loss (default `eval_loss`). */
+  /** Which measured quantity is the loss (default `eval_loss`, or the first of `metrics`). */
   metric: string;
+  /**
+   * Several measured metrics fitted side by side with the same law, one fit each (e.g. `eval_loss`
+   * and `eval_loss_austen`, in- and out-of-distribution). `metric` (the primary) is one of them:
+   * targets, held-out error and planning read its fit.
+   */
+  metrics?: string[];
   /**
    * Map of law variable -> trial quantity, e.g. { N: 'params', D: 'data' }; `final.<name>` reads a
    * final metric of the trial's result (e.g. `final.curation_kept`, the unique rows of its pool).

@@ -278,9 +278,11 @@ function readLaw(c: Checker, root: Obj): LawSpec | undefined {
     return undefined;
   }
   const p = ['law'];
-  c.keys(raw, p, ['name', 'metric', 'variables', 'bootstrap']);
+  c.keys(raw, p, ['name', 'metric', 'metrics', 'variables', 'bootstrap']);
   const name = c.value<string>(raw, 'name', p, IDENT, DEFAULTS.law.name);
-  const metric = c.value<string>(raw, 'metric', p, IDENT, DEFAULTS.law.metric);
+  const metrics = readLawMetrics(c, raw);
+  const metric = c.value<string>(raw, 'metric', p, IDENT, metrics?.[0] ?? DEFAULTS.law.metric);
+  if (metrics && metric !== undefined && !metrics.includes(metric)) c.issues.expected([...p, 'metric'], `one of law.metrics (${metrics.join(', ')})`, metric);
   const bootstrap = c.value<number>(raw, 'bootstrap', p, NONNEG_INT, DEFAULTS.law.bootstrap);
   let variables: Record<string, string> | undefined;
   const vars = c.obj(raw, 'variables', p, false);
@@ -299,7 +301,31 @@ function readLaw(c: Checker, root: Obj): LawSpec | undefined {
   } else if (raw.variables !== undefined) return undefined;
   if (name === undefined || metric === undefined || bootstrap === undefined) return undefined;
   if (raw.variables !== undefined && variables === undefined) return undefined;
-  return variables ? { name, metric, variables, bootstrap } : { name, metric, bootstrap };
+  if (raw.metrics !== undefined && metrics === undefined) return undefined;
+  const law: LawSpec = variables ? { name, metric, variables, bootstrap } : { name, metric, bootstrap };
+  return metrics ? { ...law, metrics } : law;
+}
+
+/** `law.metrics`: several measured metrics, each fitted with the same law (e.g. one per eval set). */
+function readLawMetrics(c: Checker, raw: Obj): string[] | undefined {
+  const v = raw.metrics;
+  if (v === undefined) return undefined;
+  const path = ['law', 'metrics'];
+  if (!Array.isArray(v) || v.length === 0) {
+    c.issues.expected(path, 'a non-empty list of metric names (e.g. [eval_loss, eval_loss_austen])', v);
+    return undefined;
+  }
+  let ok = true;
+  v.forEach((m, i) => {
+    if (!IDENT.test(m)) {
+      c.issues.expected([...path, i], IDENT.what, m);
+      ok = false;
+    } else if (v.indexOf(m) !== i) {
+      c.issues.add([...path, i], `duplicate metric ${JSON.stringify(m)}`);
+      ok = false;
+    }
+  });
+  return ok ? (v as string[]) : undefined;
 }
 
 function readTarget(c: Checker, root: Obj, law: LawSpec | undefined): TargetSpec | undefined | null {

@@ -98,3 +98,17 @@ dimensions:
     expect(messages(mlp).map((m) => m.split(':')[0])).toEqual(['dimensions.depth']);
   });
 });
+
+describe('law.metrics', () => {
+  it('lists metrics fitted side by side; law.metric defaults to the first and must be one of them', () => {
+    const spec = ok(`${GPT}law: { name: chinchilla, metrics: [eval_loss, eval_loss_austen] }\n`);
+    expect(spec.law.metrics).toEqual(['eval_loss', 'eval_loss_austen']);
+    expect(spec.law.metric).toBe('eval_loss');
+    expect(messages(`${GPT}law: { name: chinchilla, metric: eval_loss_brown, metrics: [eval_loss, eval_loss, 3] }\n`)).toEqual(
+      expect.arrayContaining(['law.metrics[1]: duplicate metric "eval_loss"', 'law.metrics[2]: expected a name of letters, digits, ".", "_" or "-", got 3']),
+    );
+    expect(messages(`${GPT}law: { name: chinchilla, metric: eval_loss_brown, metrics: [eval_loss, eval_loss_austen] }\n`)).toContain(
+      'law.metric: expected one of law.metrics (eval_loss, eval_loss_austen), got "eval_loss_brown"',
+    );
+  });
+});
