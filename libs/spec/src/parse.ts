@@ -5,7 +5,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { formatPath, type PathSegment } from './issues';
 import type { SpecIssue } from './types';
-import { validateRaw, type SpecResult } from './validate';
+import { validateRaw, type SpecResult, type ValidateOptions } from './validate';
 
 /** YAML 1.1 merge key `<<` (the library resolves it to a symbol when `merge` is on). */
 const isMergeKey = (key: unknown): boolean =>
@@ -52,7 +52,7 @@ function locate(doc: Document, path: readonly PathSegment[], preferKey: boolean)
   return node;
 }
 
-export function parseSpec(yamlText: string): SpecResult {
+export function parseSpec(yamlText: string, opts: ValidateOptions = {}): SpecResult {
   const lineCounter = new LineCounter();
   // `merge`: YAML 1.1 merge keys (`<<: *defaults`) are merged, as most YAML users expect.
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });
@@ -67,7 +67,7 @@ export function parseSpec(yamlText: string): SpecResult {
       }),
     };
   }
-  const r = validateRaw(doc.toJS({ maxAliasCount: 100 }));
+  const r = validateRaw(doc.toJS({ maxAliasCount: 100 }), opts);
   if (r.ok) return r;
   const issues: SpecIssue[] = r.issues.map((i) => {
     const node = locate(doc, i.path, i.message.startsWith('unknown key'));

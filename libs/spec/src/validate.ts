@@ -5,6 +5,8 @@
  */
 import { checkGptSpec, GPT_DIMENSION_NAMES, GPT_DIMENSION_RULES } from './gpt';
 import { closest, IssueList, type PathSegment } from './issues';
+import { checkLaw } from './law-check';
+import { BUILTIN_PLUGIN_SCHEMAS, checkPlugin, type PluginSchema } from './plugins/index';
 import { normalizePools } from './pools';
 import type {
   DimensionName,
@@ -397,8 +399,13 @@ const TOP_KEYS = [
   'planner', 'law', 'target', 'holdout', 'trial',
 ];
 
+export interface ValidateOptions {
+  /** Plugin option schemas to check `task.options` and dimensions against (default: the built-in plugins). */
+  plugins?: Record<string, PluginSchema>;
+}
+
 /** Validates with raw paths; `validateSpec` and `parseSpec` format them. */
-export function validateRaw(obj: unknown): RawSpecResult {
+export function validateRaw(obj: unknown, opts: ValidateOptions = {}): RawSpecResult {
   const c = new Checker();
   if (!isObj(obj)) {
     c.issues.expected([], 'a mapping with name, task, dimensions, ...', obj);
@@ -440,6 +447,8 @@ export function validateRaw(obj: unknown): RawSpecResult {
   const target = readTarget(c, obj, law);
   const holdout = readHoldout(c, obj);
   const trial = readTrial(c, obj);
+  checkLaw(obj, c.issues);
+  checkPlugin(obj, opts.plugins ?? BUILTIN_PLUGIN_SCHEMAS, c.issues);
   checkGptSpec(obj, c.issues);
 
   if (c.issues.items.length > 0) return { ok: false, issues: c.issues.items };
@@ -461,8 +470,8 @@ export function validateRaw(obj: unknown): RawSpecResult {
 }
 
 /** Validates a plain object (e.g. JSON from the API) as a sweep spec, applying defaults. */
-export function validateSpec(obj: unknown): SpecResult {
-  const r = validateRaw(obj);
+export function validateSpec(obj: unknown, opts: ValidateOptions = {}): SpecResult {
+  const r = validateRaw(obj, opts);
   if (r.ok) return r;
   const list = new IssueList();
   for (const i of r.issues) list.add(i.path, i.message);
