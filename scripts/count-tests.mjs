@@ -18,6 +18,11 @@ for (const line of text.split('\n')) {
     else skipped += n;
   }
 }
+// Whole-repository checks (scripts/check-*.sh) print "[check] NAME: passed|failed"; each counts as one test.
+for (const m of text.matchAll(/^\[check\] \S+: (passed|failed)$/gm)) {
+  if (m[1] === 'passed') passed += 1;
+  else failed += 1;
+}
 // Python's unittest (sdk/python): "Ran N tests in Xs", then "OK [(skipped=K)]" or "FAILED (failures=F, errors=E, ...)".
 let ran;
 for (const line of text.split('\n')) {

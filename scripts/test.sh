@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: set up (idempotent), then lint, typecheck and test every project through Nx.
-# Ends with one line "N passed, N failed" (vitest tests + failed lint/typecheck tasks).
+# Ends with one line "N passed, N failed" (vitest tests + failed lint/typecheck tasks + the
+# "[check] NAME: passed|failed" lines of whole-repository checks such as the clean-clone run).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
@@ -15,4 +16,6 @@ npx nx run-many -t lint typecheck --parallel=2 --outputStyle=stream "${cache_fla
 static_rc=${PIPESTATUS[0]}
 npx nx run-many -t test --parallel=1 --outputStyle=stream "${cache_flag[@]}" 2>&1 | tee -a "$log"
 test_rc=${PIPESTATUS[0]}
+# The committed tree alone (cloned outside the workspace) sets up and runs the replay example.
+bash scripts/check-clean-clone.sh 2>&1 | tee -a "$log"
 node scripts/count-tests.mjs "$log" "$static_rc" "$test_rc"
