@@ -2,6 +2,7 @@
 import { mountDetail } from './views/detail';
 import { mountList } from './views/list';
 import type { View } from './views/common';
+import { adoptUrlToken } from './token';
 
 const app = document.getElementById('app')!;
 let current: View | undefined;
@@ -14,5 +15,7 @@ function route(): void {
   window.scrollTo(0, 0);
 }
 
+// A `?token=` in the address becomes an HttpOnly session cookie and leaves the address bar.
+void adoptUrlToken();
 window.addEventListener('hashchange', route);
 route();

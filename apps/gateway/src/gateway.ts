@@ -8,7 +8,8 @@ import type { Duplex } from 'node:stream';
 import type { SweepControl } from '@slab/api';
 import { openStore, type Store } from '@slab/store';
 import { WebSocketServer } from 'ws';
-import { bearerToken, HttpError, sendJson, tokenMatches } from './http';
+import { Auth, checkCredentials, type Credential, SCOPES } from './auth';
+import { HttpError, sendJson } from './http';
 import { LiveHub } from './hub';
 import { handleConnection } from './ingest';
 import { type GatewayLimits, resolveLimits } from './limits';
@@ -23,8 +24,14 @@ export interface GatewayOptions {
   host?: string;
   /** SQLite file (created if missing) or `:memory:`. */
   dbPath: string;
-  /** Bearer token for writes and trainer Hello frames. */
+  /** Bearer token with every scope (ingest, control, read). */
   token: string;
+  /** Further tokens with limited scopes, e.g. an ingest-only token for trainer nodes (each ≥ 16 characters). */
+  credentials?: Credential[];
+  /** Reads (GET /api/*, websocket Subscribe) need no credential (default true; set false beyond loopback). */
+  openReads?: boolean;
+  /** Host names accepted besides loopback names when listening on loopback (DNS-rebinding guard). */
+  allowedHosts?: string[];
   /** Orchestrator (Temporal) behind POST /api/sweeps and pause/resume/cancel; without it those answer 503/only store. */
   control?: SweepControl;
   /** Directory of the console's built files, served at `/`. */
@@ -70,13 +77,19 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.log ?? ((m: string) => process.stderr.write(`[gateway] ${m}\n`));
   const limits = resolveLimits(opts.limits);
+  const auth = new Auth({
+    credentials: [{ token: opts.token, scopes: [...SCOPES] }, ...checkCredentials(opts.credentials ?? [])],
+    openReads: opts.openReads ?? true,
+    allowedHosts: opts.allowedHosts ?? [],
+    loopback: /^(127\.|::1$|localhost$)/.test(host),
+  });
 
   const store = openStore(opts.dbPath);
   const hub = new LiveHub(limits.maxBufferedBytes);
   const router = buildRouter({
     store,
     hub,
-    token: opts.token,
+    auth,
     control: opts.control,
     parseSpec: opts.parseSpec ?? defaultParseSpec,
     log,
@@ -92,6 +105,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       } catch {
         throw new HttpError(400, `path: expected a URL path, got ${JSON.stringify((req.url ?? '').slice(0, 80))}`);
       }
+      if (!auth.hostAllowed(req)) throw new HttpError(403, `host: expected this gateway's address, got ${JSON.stringify(req.headers.host ?? '')}`);
       const match = router.match(method, url.pathname);
       if (match instanceof HttpError) throw match;
       if (match) return await match.handler({ req, res, params: match.params, query: url.searchParams });
@@ -139,11 +153,18 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     if (wss.clients.size >= limits.maxConnections) {
       return refuseUpgrade(socket, 503, 'Service Unavailable', `too many websocket connections (limit ${limits.maxConnections})`);
     }
-    const given = bearerToken(req);
-    if (given !== undefined && !tokenMatches(given, opts.token)) return refuseUpgrade(socket, 403, 'Forbidden', 'authorization: token is not valid');
-    const conn = { authenticated: given !== undefined, peer: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}` };
+    if (!auth.hostAllowed(req)) return refuseUpgrade(socket, 403, 'Forbidden', `host: expected this gateway's address, got ${JSON.stringify(req.headers.host ?? '')}`);
+    // Browsers always send Origin on websockets: a page of another site must not ride a local session.
+    if (!auth.sameOrigin(req)) return refuseUpgrade(socket, 403, 'Forbidden', `origin: expected a page of this gateway, got ${JSON.stringify(req.headers.origin)}`);
+    let scopes;
+    try {
+      scopes = auth.scopesOf(req);
+    } catch (err) {
+      return refuseUpgrade(socket, 403, 'Forbidden', (err as Error).message);
+    }
+    const conn = { scopes, peer: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}` };
     wss.handleUpgrade(req, socket, head, (ws) => {
-      handleConnection(ws, { store, hub, token: opts.token, limits, log, snapshot: (id) => sweepSnapshot(store, id) }, conn);
+      handleConnection(ws, { store, hub, auth, limits, log, snapshot: (id) => sweepSnapshot(store, id) }, conn);
     });
   });
 

@@ -1,5 +1,4 @@
-/** Small HTTP helpers: a path router, JSON answers, bounded JSON bodies, bearer-token checks. */
-import { createHash, timingSafeEqual } from 'node:crypto';
+/** Small HTTP helpers: a path router, JSON answers (whole or streamed), bounded JSON bodies. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SpecIssue } from '@slab/api';
 
@@ -141,22 +140,3 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
-
-/** Constant-time comparison (hashing first makes the lengths equal). */
-export function tokenMatches(given: string | undefined, expected: string): boolean {
-  return given !== undefined && timingSafeEqual(digest(given), digest(expected));
-}
-
-/** The token of an `Authorization: Bearer <token>` header, if the request has one. */
-export function bearerToken(req: IncomingMessage): string | undefined {
-  const header = req.headers.authorization;
-  const given = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-  return given || undefined;
-}
-
-export function requireToken(req: IncomingMessage, token: string): void {
-  const given = bearerToken(req);
-  if (!given) throw new HttpError(401, 'authorization: expected "Bearer <token>"');
-  if (!tokenMatches(given, token)) throw new HttpError(403, 'authorization: token is not valid');
-}

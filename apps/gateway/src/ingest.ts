@@ -11,14 +11,14 @@
 import { type ClientFrame, decodeClientFrame, encodeServerFrame, type ErrorCode, FrameError, type LiveUpdate, type ServerFrame } from '@slab/proto';
 import { IngestRefused, type Store } from '@slab/store';
 import WebSocket from 'ws';
-import { tokenMatches } from './http';
+import type { Auth, Scope } from './auth';
 import type { LiveHub } from './hub';
 import { CloseCode, type GatewayLimits, RateLimit } from './limits';
 
 export interface IngestDeps {
   store: Store;
   hub: LiveHub;
-  token: string;
+  auth: Auth;
   limits: GatewayLimits;
   log: (message: string) => void;
   /** sweepJson updates describing the current state of one sweep ('' = every sweep). */
@@ -26,8 +26,8 @@ export interface IngestDeps {
 }
 
 export interface ConnectionInfo {
-  /** The upgrade request carried a valid bearer token. */
-  authenticated: boolean;
+  /** Scopes of the upgrade request's bearer token or session cookie (empty: none). */
+  scopes: Set<Scope>;
   /** For log lines: the peer's address. */
   peer: string;
 }
@@ -40,8 +40,10 @@ function toBytes(data: WebSocket.RawData): Uint8Array {
 
 export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: ConnectionInfo): void {
   const { limits, log } = deps;
-  let authenticated = conn.authenticated;
-  let workerId: string | undefined = authenticated ? `${conn.peer} (header token)` : undefined;
+  let scopes = conn.scopes;
+  // Authenticated peers may send full-size frames; everyone else only Hello and Subscribe.
+  let authenticated = scopes.size > 0;
+  let workerId: string | undefined = scopes.has('ingest') ? `${conn.peer} (header token)` : undefined;
   let rejected = 0;
   const subscribeRate = new RateLimit(limits.subscribeBurst, limits.subscribePerSecond);
   const who = (): string => workerId ?? conn.peer;
@@ -100,20 +102,24 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
     switch (frame.kind) {
       case 'subscribe':
         return subscribe(frame.subscribe.sweepId);
-      case 'hello':
-        if (!tokenMatches(frame.hello.token, deps.token)) {
+      case 'hello': {
+        const helloScopes = deps.auth.scopesOfToken(frame.hello.token);
+        if (!helloScopes) {
           send({ kind: 'error', error: { message: 'hello.token: token is not valid', code: 'unauthenticated' } });
           return close(CloseCode.policyViolation, 'hello.token: token is not valid');
         }
+        scopes = new Set([...scopes, ...helloScopes]);
         authenticated = true;
         workerId = frame.hello.workerId;
         return;
+      }
       default:
         break;
     }
-    if (!authenticated) {
-      send({ kind: 'error', error: { message: `${frame.kind}: send Hello with a valid token first`, code: 'unauthenticated' } });
-      return close(CloseCode.policyViolation, `${frame.kind}: send Hello with a valid token first`);
+    if (!scopes.has('ingest')) {
+      const message = authenticated ? `${frame.kind}: this credential lacks the ingest scope` : `${frame.kind}: send Hello with a valid token first`;
+      send({ kind: 'error', error: { message, code: 'unauthenticated' } });
+      return close(CloseCode.policyViolation, message);
     }
     const { store, hub } = deps;
     switch (frame.kind) {
@@ -141,6 +147,10 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
   }
 
   function subscribe(sweepId: string): void {
+    if (!deps.auth.openReads && !scopes.has('read')) {
+      send({ kind: 'error', error: { message: 'subscribe: this connection lacks the read scope', code: 'unauthenticated' } });
+      return close(CloseCode.policyViolation, 'subscribe: read scope needed');
+    }
     if (!subscribeRate.take()) {
       send({ kind: 'error', error: { message: `subscribe: more than ${limits.subscribePerSecond} per second`, code: 'rate-limited' } });
       return close(CloseCode.policyViolation, 'subscribe: rate limit exceeded');

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import type { ControlAction, ExportFormat, LiveSweep, SweepControl, SweepDetail, SweepRow, SweepStatus } from '@slab/api';
 import { FRAME_LIMITS, type LiveUpdate } from '@slab/proto';
 import { exportSweep, type Store } from '@slab/store';
-import { HttpError, readJson, requireToken, Router, sendJson, sendText, streamJsonArray } from './http';
+import { type Auth, SESSION_COOKIE } from './auth';
+import { HttpError, readJson, Router, sendJson, sendText, streamJsonArray } from './http';
 import type { LiveHub } from './hub';
 import { parseFitPost, parseReport } from './report';
 import type { ParseSpec } from './spec';
@@ -11,7 +12,7 @@ import type { ParseSpec } from './spec';
 export interface RouteDeps {
   store: Store;
   hub: LiveHub;
-  token: string;
+  auth: Auth;
   control?: SweepControl;
   parseSpec: ParseSpec;
   log: (message: string) => void;
@@ -63,7 +64,7 @@ export function sweepSnapshot(store: Store, sweepId: string): LiveUpdate[] {
 }
 
 export function buildRouter(deps: RouteDeps): Router {
-  const { store, hub, token, control, log } = deps;
+  const { store, hub, auth, control, log } = deps;
 
   const sweepOr404 = (id: string): SweepRow => {
     const row = store.getSweep(id);
@@ -92,8 +93,25 @@ export function buildRouter(deps: RouteDeps): Router {
 
   router.on('GET', '/healthz', ({ res }) => sendJson(res, 200, { ok: true }));
 
+  // The console trades the token for an HttpOnly, SameSite=Strict cookie once, so the token does
+  // not stay in the page's URL, history or storage.
+  router.on('POST', '/api/session', ({ req, res }) => {
+    const header = req.headers.authorization;
+    const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : '';
+    if (!token) throw new HttpError(401, 'authorization: expected "Bearer <token>"');
+    const scopes = auth.scopesOfToken(token);
+    if (!scopes) throw new HttpError(403, 'authorization: token is not valid');
+    res.setHeader('set-cookie', `${SESSION_COOKIE}=${auth.sessionFor(token)}; HttpOnly; SameSite=Strict; Path=/`);
+    sendJson(res, 200, { scopes: [...scopes].sort() });
+  });
+
+  router.on('DELETE', '/api/session', ({ res }) => {
+    res.setHeader('set-cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
+    res.writeHead(204).end();
+  });
+
   router.on('POST', '/api/sweeps', async ({ req, res }) => {
-    requireToken(req, token);
+    auth.require(req, 'control');
     const body = await readJson(req);
     const yaml = (body as { spec?: unknown })?.spec;
     if (typeof yaml !== 'string' || yaml.trim() === '') throw new HttpError(400, 'spec: expected the YAML text of a sweep spec');
@@ -118,9 +136,13 @@ export function buildRouter(deps: RouteDeps): Router {
     sendJson(res, 201, { id, name: parsed.spec.name });
   });
 
-  router.on('GET', '/api/sweeps', ({ res }) => sendJson(res, 200, store.listSweeps()));
+  router.on('GET', '/api/sweeps', ({ req, res }) => {
+    auth.require(req, 'read');
+    sendJson(res, 200, store.listSweeps());
+  });
 
-  router.on('GET', '/api/sweeps/:id', async ({ res, params }) => {
+  router.on('GET', '/api/sweeps/:id', async ({ req, res, params }) => {
+    auth.require(req, 'read');
     const sweep = sweepOr404(params.id);
     const detail: SweepDetail = { sweep, status: await currentStatus(sweep) };
     const fit = store.latestFit(sweep.id);
@@ -130,7 +152,7 @@ export function buildRouter(deps: RouteDeps): Router {
 
   for (const action of ['pause', 'resume', 'cancel'] as ControlAction[]) {
     router.on('POST', `/api/sweeps/:id/${action}`, async ({ req, res, params }) => {
-      requireToken(req, token);
+      auth.require(req, 'control');
       sweepOr404(params.id);
       if (!control) throw new HttpError(503, `${action}: no orchestrator is attached to this gateway`);
       try {
@@ -143,7 +165,7 @@ export function buildRouter(deps: RouteDeps): Router {
   }
 
   router.on('POST', '/api/sweeps/:id/report', async ({ req, res, params }) => {
-    requireToken(req, token);
+    auth.require(req, 'ingest');
     sweepOr404(params.id);
     const report = parseReport(await readJson(req), params.id);
     if (report.newTrials?.length) store.planTrials(params.id, report.newTrials);
@@ -158,7 +180,8 @@ export function buildRouter(deps: RouteDeps): Router {
     res.writeHead(204).end();
   });
 
-  router.on('GET', '/api/sweeps/:id/trials', ({ res, params }) => {
+  router.on('GET', '/api/sweeps/:id/trials', ({ req, res, params }) => {
+    auth.require(req, 'read');
     sweepOr404(params.id);
     sendJson(res, 200, store.listTrials(params.id));
   });
@@ -166,7 +189,7 @@ export function buildRouter(deps: RouteDeps): Router {
   // The fitLaws activity stores full reports (every bootstrap sample) here, so that only their
   // summary and id travel through workflow history.
   router.on('POST', '/api/sweeps/:id/fits', async ({ req, res, params }) => {
-    requireToken(req, token);
+    auth.require(req, 'ingest');
     sweepOr404(params.id);
     const { summary, report } = parseFitPost(await readJson(req));
     const fit = store.addFit(params.id, summary, report);
@@ -174,14 +197,16 @@ export function buildRouter(deps: RouteDeps): Router {
     sendJson(res, 201, { id: fit.id });
   });
 
-  router.on('GET', '/api/sweeps/:id/fits', ({ res, params }) => {
+  router.on('GET', '/api/sweeps/:id/fits', ({ req, res, params }) => {
+    auth.require(req, 'read');
     sweepOr404(params.id);
     sendJson(res, 200, store.listFits(params.id));
   });
 
   // Metrics answers can hold millions of points: they are streamed a page at a time, trial by
   // trial in (name, step) order, never built whole in memory.
-  router.on('GET', '/api/sweeps/:id/metrics', async ({ res, params, query }) => {
+  router.on('GET', '/api/sweeps/:id/metrics', async ({ req, res, params, query }) => {
+    auth.require(req, 'read');
     sweepOr404(params.id);
     const name = metricName(query);
     const trials = store.sweepTrialIds(params.id);
@@ -203,7 +228,8 @@ export function buildRouter(deps: RouteDeps): Router {
     });
   });
 
-  router.on('GET', '/api/trials/:trialId/metrics', async ({ res, params, query }) => {
+  router.on('GET', '/api/trials/:trialId/metrics', async ({ req, res, params, query }) => {
+    auth.require(req, 'read');
     const afterRaw = query.get('afterStep');
     let afterStep: number | undefined;
     if (afterRaw !== null && afterRaw !== '') {
@@ -220,7 +246,8 @@ export function buildRouter(deps: RouteDeps): Router {
     });
   });
 
-  router.on('GET', '/api/sweeps/:id/export', ({ res, params, query }) => {
+  router.on('GET', '/api/sweeps/:id/export', ({ req, res, params, query }) => {
+    auth.require(req, 'read');
     const sweep = sweepOr404(params.id);
     const format = (query.get('format') ?? 'json') as ExportFormat;
     if (format !== 'csv' && format !== 'json') throw new HttpError(400, `format: expected "csv" or "json", got ${JSON.stringify(format)}`);

@@ -8,7 +8,7 @@ import { trialColoring } from '../coloring';
 import { esc, formatCount, formatFlops, formatTime } from '../format';
 import { LiveConnection } from '../live';
 import { SeriesStore } from '../series';
-import { forgetToken, getToken } from '../token';
+import { adoptUrlToken, askForSession } from '../token';
 import type { FitRow, LiveSweep, SweepDetail, TrialRow } from '../types';
 import type { LiveUpdate } from '@slab/proto';
 import { badge, coalesce, setLiveState, type View } from './common';
@@ -114,15 +114,20 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
     if (!btn) return;
     const action = btn.dataset.action as 'pause' | 'resume' | 'cancel';
     if (action === 'cancel' && !window.confirm('Cancel this sweep? Running trials are stopped.')) return;
-    const token = getToken(true);
-    if (!token) return showError(new Error(`${action}: a token is needed (open the console with ?token=…)`));
     btn.disabled = true;
     try {
-      await api.control(sweepId, action, token);
+      await adoptUrlToken();
+      try {
+        await api.control(sweepId, action);
+      } catch (err) {
+        // No session yet (or it names a token that is no longer valid): ask for the token once.
+        if (!(err instanceof GatewayError && (err.status === 401 || err.status === 403))) throw err;
+        if (!(await askForSession())) throw new Error(`${action}: a token is needed (open the console with ?token=…)`);
+        await api.control(sweepId, action);
+      }
       $('message').hidden = true;
       refreshState();
     } catch (err) {
-      if (err instanceof GatewayError && (err.status === 401 || err.status === 403)) forgetToken();
       showError(err);
     } finally {
       btn.disabled = false;
