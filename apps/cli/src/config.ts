@@ -3,7 +3,7 @@
  * command reads it, with environment variables taking precedence so the same commands work against
  * a remote gateway (SLAB_GATEWAY, SLAB_TOKEN, TEMPORAL_ADDRESS).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 
@@ -34,7 +34,10 @@ export function resolveToken(dir = stateDir()): string {
 
 export function writeStackInfo(info: StackInfo, dir = stateDir()): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'stack.json'), `${JSON.stringify(info, null, 2)}\n`);
+  // It holds the token: readable by its owner only (mode applies at creation, chmod to an older file).
+  const file = join(dir, 'stack.json');
+  writeFileSync(file, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
 }
 
 export function readStackInfo(dir = stateDir()): Partial<StackInfo> {
