@@ -14,6 +14,7 @@ import { connectTemporal, createTemporalSweepControl, runOrchestratorWorker } fr
 import { buildConsole } from '@slab/console';
 import { DEFAULT_GATEWAY_PORT, resolveToken, writeStackInfo, type StackInfo } from './config';
 import { installTemporalLogging } from './logging';
+import { checkSpec } from './spec-check';
 
 export interface WorkerSpec {
   queue: string;
@@ -91,6 +92,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       token,
       control: createTemporalSweepControl(connection),
       consoleDir,
+      // Submits get the CLI's whole check (plugin schemas, replay tables), not only the spec's shape.
+      parseSpec: (text) => checkSpec(text),
     });
     stops.push(() => gateway.close());
     const info: StackInfo = { gatewayUrl: gateway.url, temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, token, pid: process.pid };

@@ -11,3 +11,4 @@ export {
   type OrchestratorWorkerOptions,
   type TrainerWorkerOptions,
 } from './workers';
+export { preflightSpec } from './preflight';

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseSpec, type SweepSpec } from '@slab/spec';
 import { createOrchestratorActivities } from '../src';
 import { replayCandidates } from '../src/candidates';
+import { preflightSpec } from '../src/preflight';
 import { collectingGateway } from './helpers';
 
 const dir = mkdtempSync(join(tmpdir(), 'slab-candidates-'));
@@ -44,10 +45,34 @@ describe('replayCandidates', () => {
   it('is undefined for other plugins and names the field of a bad spec', () => {
     expect(replayCandidates(spec(RANGE, 'batchSize: 4', 'tfjs'), dir)).toBeUndefined();
     expect(() => replayCandidates(spec(RANGE, 'dropHighest: 1'), dir)).toThrow('task.options.table: expected the path of the replay run table (CSV), got undefined');
-    expect(() => replayCandidates(spec(RANGE, 'table: runs.csv, dropHighest: -1'), dir)).toThrow('task.options.dropHighest: expected a non-negative integer, got -1');
-    expect(() => replayCandidates(spec('  width: { values: [8] }\n  data: { values: [1000] }'), dir)).toThrow('dimensions: the replay plugin selects runs by params and data; expected both dimensions, got width, data');
+    // Spec validation refuses it first; the activity still names the field if such a spec reaches it.
+    const s = spec(RANGE);
+    const negative = { ...s, task: { ...s.task, options: { table: 'runs.csv', dropHighest: -1 } } };
+    expect(() => replayCandidates(negative, dir)).toThrow('task.options.dropHighest: expected a non-negative integer, got -1');
+    const widthSpec = { ...s, dimensions: { width: { values: [8] }, data: { values: [1000] } } };
+    expect(() => replayCandidates(widthSpec, dir)).toThrow('dimensions: the replay plugin selects runs by params and data; expected both dimensions, got width, data');
     const outside = '  params: { min: 2.0e10, max: 1.0e11, scale: log }\n  data: { min: 1.0e8, max: 1.0e11, scale: log }';
-    expect(() => replayCandidates(spec(outside), dir)).toThrow('dimensions.params/dimensions.data: none of the 5 runs of runs.csv lies inside the space');
+    expect(() => replayCandidates(spec(outside), dir)).toThrow('dimensions.params/dimensions.data: no run of runs.csv (5 runs) lies at these sizes: the table spans N 1.00e+6–5.00e+9 and D 1.00e+8–1.00e+11; widen the ranges to include runs');
+  });
+
+  it('a grid of round sizes no run was measured at: the nearest runs, and what to write instead', () => {
+    const round = '  params: { values: [2.0e8, 3.0e8] }\n  data: { values: [2.0e10, 3.0e10] }';
+    const grid = spec(round).dimensions;
+    const s = { ...spec(RANGE), planner: { kind: 'grid' as const, batchSize: 4, seed: 1 }, dimensions: grid };
+    expect(() => replayCandidates(s, dir)).toThrow(/^dimensions\.params\/dimensions\.data: no run of runs\.csv \(5 runs\) lies at these sizes: a replay sweep buys measured runs/);
+    // The same, as a validation issue before the sweep starts (slab validate, the gateway's submit).
+    expect(preflightSpec(s, dir)).toEqual([{
+      path: 'dimensions.params/dimensions.data',
+      message: expect.stringContaining("listed values must be the table's own (N, D); nearest runs: N=2.00e+8 D=2.00e+10 → nearest run N=1.00e+8 D=1.00e+10; N=2.00e+8 D=3.00e+10 → nearest run N=1.00e+8 D=1.00e+10"),
+    }]);
+    expect(preflightSpec(spec(RANGE), dir)).toEqual([]);
+  });
+
+  it('crosses the table runs with a seed dimension: each seed replays the run with its own noise', () => {
+    const seeded = spec(`${RANGE}\n  seed: { values: [1, 2] }`, 'table: runs.csv, dropHighest: 1, noise: 0.05');
+    const c = replayCandidates(seeded, dir)!;
+    expect(c).toHaveLength(8);
+    expect(c.slice(0, 2)).toEqual([{ params: 1e6, data: 1e8, seed: 1 }, { params: 1e6, data: 1e8, seed: 2 }]);
   });
 
   it('makes planBatch of a replay sweep buy table runs only', async () => {

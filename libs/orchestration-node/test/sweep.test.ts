@@ -174,6 +174,37 @@ describe('sweepWorkflow on the dev server', () => {
     await recordHistory(sweepId);
   }, 90_000);
 
+  it('a planner error is stored and shown with its cause, not "Activity task failed"', async () => {
+    const sweepId = 'round-grid';
+    // A replay grid of round sizes (no run of the vendored Chinchilla table lies at them).
+    const spec = testSpec({
+      task: { dataset: 'chinchilla', model: 'transformer', plugin: 'replay', options: { table: 'data/chinchilla/svg_extracted_data.csv' } },
+      dimensions: { params: { values: [1e8, 4e8] }, data: { values: [5e9, 2e10] } },
+      resourceClass: 'q-round-grid',
+    });
+    await control.start(sweepId, spec);
+    const err = await control.result(sweepId).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const last = reportsOf(sweepId).at(-1)!.status;
+    expect(last.phase).toBe('failed');
+    expect(last.stopReason).toMatch(/^sweep failed: planBatch: dimensions\.params\/dimensions\.data: no run of data\/chinchilla\/svg_extracted_data\.csv \(245 runs\) lies at these sizes: .*nearest runs: N=1\.00e\+8 D=5\.00e\+9 → nearest run N=/);
+    expect(last.stopReason).not.toContain('Activity task failed');
+  }, 60_000);
+
+  it('a sweep whose every fit failed completes flagged fit failed, with the cause', async () => {
+    const sweepId = 'fits-fail';
+    // The law needs U, which no trial quantity gives: every fit of every batch fails.
+    const spec = testSpec({ resourceClass: 'q-fits-fail', law: { name: 'data-constrained', metric: 'eval_loss', bootstrap: 0, variables: { N: 'params', D: 'data' } }, target: undefined });
+    const final = await withTrainer('q-fits-fail', async () => {
+      await control.start(sweepId, spec);
+      return control.result(sweepId);
+    });
+    expect(final.phase).toBe('completed');
+    expect(final.trials.completed).toBeGreaterThan(0);
+    expect(final.fitFailed).toMatch(/law data-constrained needs N, D, U, no mapping for U/);
+    expect(reportsOf(sweepId).at(-1)!.status.fitFailed).toBe(final.fitFailed);
+  }, 60_000);
+
   it('fails invalid input non-retryably, naming the field', async () => {
     const bad = testSpec({ parallelism: 0 });
     await control.start('invalid', bad);

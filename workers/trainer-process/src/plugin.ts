@@ -14,7 +14,7 @@
  * | no protocol line for progressTimeoutSeconds, or past timeoutSeconds | timed out, retried |
  * | cancelled | SIGTERM to the program's process group, SIGKILL after graceSeconds |
  */
-import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { TrialRequest, TrialResult } from '@slab/spec';
 import { InvalidTrialError, type TrainerPlugin, type TrialContext } from '@slab/worker-sdk';
@@ -50,9 +50,6 @@ export interface TrialDocument {
   /** Where to resume: the last checkpoint a previous attempt reported, or null for a fresh start. */
   resume: { step: number; checkpoint: string } | null;
 }
-
-/** File in the checkpoint directory that collects the trial's log across attempts. */
-export const TRIAL_LOG = 'trainer.log';
 
 /** Error name of a retryable timeout (shown in the trial's reason). */
 export class TrialTimedOutError extends Error {
@@ -105,22 +102,11 @@ export function createProcessPlugin(): TrainerPlugin {
     const cwd = opts.cwd ? resolve(opts.cwd) : process.cwd();
     if (!existsSync(cwd)) throw new InvalidTrialError(`task.options.cwd: no such directory ${JSON.stringify(cwd)} on this worker`);
     mkdirSync(ctx.checkpointDir, { recursive: true });
-    // The trial's log: the program's output and what the plugin did, kept beside the checkpoints
-    // (attempts append) and passed to the worker's log.
-    const logFile = join(ctx.checkpointDir, TRIAL_LOG);
-    const say = (line: string): void => {
-      ctx.log(line);
-      try {
-        appendFileSync(logFile, `${line}\n`);
-      } catch {
-        // the worker's log still has the line
-      }
-    };
 
     // Resume only from a checkpoint that exists here (a retry on another machine starts over).
     const uri = ctx.resume?.checkpointUri;
     const resume = uri && existsSync(uri) ? { step: ctx.resume!.step, checkpoint: uri } : null;
-    if (ctx.resume && ctx.resume.step > 0 && !resume) say(`no checkpoint of step ${ctx.resume.step} on this machine (${uri ?? 'none reported'}): starting from step 0`);
+    if (ctx.resume && ctx.resume.step > 0 && !resume) ctx.log(`no checkpoint of step ${ctx.resume.step} on this machine (${uri ?? 'none reported'}): starting from step 0`);
     const attempt = ctx.attempt ?? 1;
     const doc: TrialDocument = {
       protocol: 1,
@@ -143,7 +129,7 @@ export function createProcessPlugin(): TrainerPlugin {
     writeJson(trialFile, doc);
 
     const leftover = stopLeftoverGroup(ctx.checkpointDir);
-    if (leftover !== undefined) say(`stopped trainer process group ${leftover} left running by an earlier attempt`);
+    if (leftover !== undefined) ctx.log(`stopped trainer process group ${leftover} left running by an earlier attempt`);
 
     const reports = new Reports();
     const tail = new OutputTail();
@@ -179,7 +165,7 @@ export function createProcessPlugin(): TrainerPlugin {
       }
     };
 
-    say(`attempt ${attempt}: starting ${opts.command.map((a) => JSON.stringify(a)).join(' ')}${resume ? ` (resume from step ${resume.step})` : ''}`);
+    ctx.log(`attempt ${attempt}: starting ${opts.command.map((a) => JSON.stringify(a)).join(' ')}${resume ? ` (resume from step ${resume.step})` : ''}`);
     const ending = await runTrainerProcess({
       command: opts.command,
       cwd,
@@ -202,20 +188,20 @@ export function createProcessPlugin(): TrainerPlugin {
       onMessage,
       onOutput: (stream, line) => {
         tail.add(line);
-        say(`${stream}: ${line}`);
+        ctx.log(`${stream}: ${line}`);
       },
       onStart: (pid) => recordGroup(ctx.checkpointDir, pid),
     });
     forgetGroup(ctx.checkpointDir);
     if (ending.kind === 'ended' && ending.stoppedBy) {
       const why = ending.stoppedBy.kind === 'cancelled' ? 'cancelled' : ending.stoppedBy.kind;
-      say(
+      ctx.log(
         ending.sigkilled
           ? `${why}: the trainer did not exit within the ${opts.graceSeconds} s grace period after SIGTERM and was killed (SIGKILL)`
           : `${why}: the trainer exited on SIGTERM within the ${opts.graceSeconds} s grace period`,
       );
     }
-    return outcome(ending, { req, reports, tail, started, resumedFromStep: resume?.step ?? 0, log: say });
+    return outcome(ending, { req, reports, tail, started, resumedFromStep: resume?.step ?? 0, log: ctx.log });
   }
 
   return {

@@ -18,7 +18,7 @@ export interface ReplayOptions {
   match?: 'exact' | 'nearest';
   /** Standard deviation of log-normal noise on every loss (0 = replay exactly). */
   noise?: number;
-  /** Noise seed (mixed with the trial id, so retries replay the same noise). */
+  /** Base noise seed, mixed with the trial id and its `seed` dimension (retries replay the same noise). */
   seed?: number;
   /** Drop the k highest-loss runs (5 for Chinchilla, per Besiroglu et al.). */
   dropHighest?: number;
@@ -106,7 +106,8 @@ export function createReplayPlugin(opts: ReplayOptions = {}): TrainerPlugin {
         `config: no run with params=${req.config.params} and data=${req.config.data} in the table (nearest: N=${m.run.N.toExponential(3)}, D=${m.run.D.toExponential(3)})`,
       );
     ctx.log(`replay ${req.trialId}: ${m.exact ? 'exact' : `nearest (log distance ${m.distance.toFixed(3)})`} run N=${m.run.N.toExponential(3)} D=${m.run.D.toExponential(3)} loss=${m.run.loss}`);
-    const factor = s.noise > 0 ? Math.exp(s.noise * gaussian(hash(req.trialId, s.seed))) : 1;
+    // The seed dimension re-draws the noise, as a rerun with another seed would measure another loss.
+    const factor = s.noise > 0 ? Math.exp(s.noise * gaussian(hash(`${req.trialId}|${req.config.seed ?? 0}`, s.seed))) : 1;
     const loss = (step: number) => lossAt(m.run, step / s.steps) * factor;
 
     const from = Math.min(ctx.resume?.step ?? 0, s.steps);
@@ -126,7 +127,7 @@ export function createReplayPlugin(opts: ReplayOptions = {}): TrainerPlugin {
       params: m.run.N,
       data: m.run.D,
       flops: 6 * m.run.N * m.run.D,
-      final: { eval_loss: final, train_loss: final, match_distance: m.distance },
+      final: { eval_loss: final, train_loss: final, match_distance: m.distance, ...(req.config.seed !== undefined ? { seed: req.config.seed } : {}) },
       resumedFromStep: from,
       steps: s.steps,
       backend: 'replay',

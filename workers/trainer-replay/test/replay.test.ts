@@ -88,6 +88,14 @@ describe('replay plugin', () => {
     expect(a.result.final.eval_loss).not.toBe(b.result.final.eval_loss);
     expect(Math.abs(Math.log(a.result.final.eval_loss! / 3))).toBeLessThan(0.25);
   });
+  it('the seed dimension re-draws the noise of the same run', async () => {
+    const opts = { table: FIXTURE, noise: 0.05 };
+    const seeded = (seed: number) => run(opts, request({ params: 1000, data: 10000, seed }, undefined, 's-t0001'));
+    const [one, two, oneAgain] = [await seeded(1), await seeded(2), await seeded(1)];
+    expect(one.result.final.eval_loss).not.toBe(two.result.final.eval_loss);
+    expect(one.result.final.eval_loss).toBe(oneAgain.result.final.eval_loss);
+    expect(two.result.final.seed).toBe(2);
+  });
   it('replays the Chinchilla table from task.options, nearest match in log space', async () => {
     const runs = dropHighest(loadRunTable(CHINCHILLA), 5);
     const target = runs[17];

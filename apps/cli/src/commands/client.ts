@@ -2,9 +2,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { GatewayClient, GatewayError } from '@slab/api';
-import { formatIssues, parseSpec } from '@slab/spec';
+import { formatIssues } from '@slab/spec';
 import { clientTarget } from '../config';
 import { configLabel, red, sci, table } from '../format';
+import { checkSpec } from '../spec-check';
 import { watchSweep } from '../watch';
 import type { SweepStatus } from '@slab/orchestration';
 
@@ -21,7 +22,7 @@ export function readSpecOrExit(path: string): string {
   } catch (e) {
     throw new CliError(`cannot read spec ${path}: ${(e as Error).message}`);
   }
-  const parsed = parseSpec(text);
+  const parsed = checkSpec(text);
   if (!parsed.ok) throw new CliError(`${path}: ${parsed.issues.length} problem(s)\n${formatIssues(parsed.issues)}`);
   return text;
 }

@@ -7,7 +7,7 @@ import { runTrainerWorker } from '@slab/orchestration-node';
 import { clientTarget, stateDir, temporalAddress } from '../config';
 import { loadPlugins, pluginNames } from '../plugins';
 import { parseWorkerSpecs, startStack } from '../stack';
-import { printFinal, readSpecOrExit } from './client';
+import { printFinal, readSpecOrExit, succeeded } from './client';
 import { watchSweep } from '../watch';
 import { installTemporalLogging } from '../logging';
 import { defaultConcurrency } from '../gpus';
@@ -83,7 +83,7 @@ export function registerStackCommands(program: Command): void {
           console.log('stack still running; Ctrl-C to stop');
           await untilSignal();
         }
-        if (status.phase !== 'completed') process.exitCode = 1;
+        if (!succeeded(status)) process.exitCode = 1;
       } finally {
         process.off('SIGINT', onSignal);
         await stack.stop();
