@@ -131,19 +131,35 @@ export function runGroups(law: LawDefinition, x: Record<string, number>[], y: nu
   return { group, count: ids.size };
 }
 
-/** Evaluates every start and keeps the best k with distinct objective values (equal values are one plateau). */
-function screenStarts(pb: Problem, objective: ReturnType<typeof makeObjective>, starts: Float64Array[], k: number): Float64Array[] {
-  const g = new Float64Array(pb.free.length);
-  const scored = starts.map((s) => ({ s, f: objective(clampInto(s, pb), g) })).filter((e) => Number.isFinite(e.f));
-  scored.sort((a, b) => a.f - b.f);
-  const picked: typeof scored = [];
-  for (const e of scored) {
+/** Point evaluations (starts x points) above which screening first ranks starts on a subsample of points. */
+const SCREEN_EVALUATIONS = 4e6;
+
+/**
+ * Evaluates every start and keeps the best k with distinct objective values (equal values are one plateau).
+ * When starts x points is large (the BNSL grid has 163,840 starts), every start is first scored on an evenly
+ * spaced subsample of the points, and the best 50k of those are scored again on all points.
+ */
+function screenStarts(pb: Problem, objective: ReturnType<typeof makeObjective>, starts: Float64Array[], k: number, x: Record<string, number>[], y: number[], w?: number[]): Float64Array[] {
+  let pool = starts;
+  if (starts.length * pb.n > SCREEN_EVALUATIONS && starts.length > 50 * k) {
+    const m = Math.max(4 * pb.free.length, Math.floor(SCREEN_EVALUATIONS / starts.length));
+    const step = pb.n / m;
+    const idx = Array.from({ length: Math.min(m, pb.n) }, (_, i) => Math.floor(i * step));
+    const sub = buildProblem(pb.law, idx.map((i) => x[i]), idx.map((i) => y[i]), pb.options, w && idx.map((i) => w[i]));
+    pool = rank(sub, makeObjective(sub), starts).slice(0, 50 * k).map((e) => e.s);
+  }
+  const picked: { s: Float64Array; f: number }[] = [];
+  for (const e of rank(pb, objective, pool)) {
     if (picked.length === k) break;
     const last = picked[picked.length - 1];
     if (last && Math.abs(e.f - last.f) <= 1e-12 * Math.abs(e.f)) continue;
     picked.push(e);
   }
   return picked.map((e) => e.s);
+}
+
+function rank(pb: Problem, objective: ReturnType<typeof makeObjective>, starts: Float64Array[]): { s: Float64Array; f: number }[] {
+  return starts.map((s) => ({ s, f: objective(clampInto(s, pb), null) })).filter((e) => Number.isFinite(e.f)).sort((a, b) => a.f - b.f);
 }
 
 /** Fits a law to data: multi-start robust fit, optional bootstrap over runs, identifiability verdict. */
@@ -173,7 +189,7 @@ export function fitPointEstimate(data: FitData, options: FitOptions): FitReport 
   const gridSize = starts.length;
   const screen = o.screen ?? (starts.length > SCREEN_ABOVE ? AUTO_SCREEN : o.starts === law.defaultStarts ? law.screen ?? null : null);
   if (screen !== null && screen < starts.length) {
-    starts = screenStarts(pb, objective, starts, screen);
+    starts = screenStarts(pb, objective, starts, screen, x, y, pb.pointWeights ? Array.from(pb.pointWeights) : undefined);
     diagnostics.push(`screened ${gridSize} starts by objective, optimised the best ${starts.length} distinct ones`);
   }
 

@@ -114,7 +114,7 @@ export function buildProblem(law: LawDefinition, x: Record<string, number>[], y:
  * Objective over the free coordinates. `weights` (bootstrap counts) multiply the per-point losses.
  * The returned value is in the configured scale ('sum' or 'mean'); multiply by n for the sum.
  */
-export function makeObjective(pb: Problem, weights: Float64Array | null = null): (z: Float64Array, grad: Float64Array) => number {
+export function makeObjective(pb: Problem, weights: Float64Array | null = null): (z: Float64Array, grad: Float64Array | null) => number {
   const { law, n, feats, target, free, options } = pb;
   const p = law.params.length;
   const theta = Float64Array.from(pb.thetaTemplate);
@@ -129,7 +129,8 @@ export function makeObjective(pb: Problem, weights: Float64Array | null = null):
   const pw = pb.pointWeights;
   return (z, grad) => {
     for (let k = 0; k < free.length; k++) theta[free[k]] = z[k];
-    law.evaluate(theta, feats, out, jac);
+    // Without a gradient (screening starts) the law skips its Jacobian, often most of the cost.
+    law.evaluate(theta, feats, out, grad ? jac : null);
     gFull.fill(0);
     let f = 0;
     for (let i = 0; i < n; i++) {
@@ -181,11 +182,12 @@ export function makeObjective(pb: Problem, weights: Float64Array | null = null):
         psi = 2 * r;
       }
       f += w * rho;
+      if (!grad) continue;
       const gi = w * psi * c;
       const row = i * p;
       for (let j = 0; j < p; j++) gFull[j] += gi * jac[row + j];
     }
-    for (let k = 0; k < free.length; k++) grad[k] = gFull[free[k]] * scale;
+    if (grad) for (let k = 0; k < free.length; k++) grad[k] = gFull[free[k]] * scale;
     return f * scale;
   };
 }

@@ -45,8 +45,12 @@ export const bnsl: LawDefinition = {
   space: 'linear',
   features: (x) => [column(x, 'x', true)],
   evaluate(t, [lx], out, jac) {
-    const [a, lb, c0, c1, ld, lf] = t;
-    const f = Math.exp(lf);
+    const a = t[0];
+    const lb = t[1];
+    const c0 = t[2];
+    const c1 = t[3];
+    const ld = t[4];
+    const f = Math.exp(t[5]);
     for (let i = 0; i < lx.length; i++) {
       const z = (lx[i] - ld) / f;
       const sp = softplus(z);

@@ -23,9 +23,47 @@ function dataConstrainedAt(p: Record<string, number>, N: number, D: number, U: n
 const DC_NAMES = ['E', 'A', 'B', 'alpha', 'beta', 'RD', 'RN'];
 
 /**
+ * L and its gradient in the optimiser coordinates [log E, log A, log B, alpha, beta, log RD, log RN] (into g).
+ * When the optimal size for the unique data, N_opt(U_D), is below N, U_N = N_opt depends on A, B, alpha, beta:
+ * d ln N_opt / d(log A) = 1/alpha, d(log B) = -1/alpha, d alpha = (1 - ln(alpha A / (beta B)) - beta ln U_D)/alpha^2,
+ * d beta = ln U_D / alpha - 1/(alpha beta); and dN'/dU_N = 1 + RN (1 - e_N) - e_N N / U_N.
+ */
+function dataConstrainedGrad(p: Record<string, number>, N: number, D: number, U: number, g: Float64Array): number {
+  const UD = Math.min(D, U);
+  const lnUD = Math.log(UD);
+  const RDv = Math.max(D / UD - 1, 0);
+  const nOpt = nOptForTokens(p, UD);
+  const opt = nOpt < N;
+  const UN = opt ? nOpt : N;
+  const RNv = Math.max(N / UN - 1, 0);
+  const eD = Math.exp(-RDv / p.RD);
+  const eN = Math.exp(-RNv / p.RN);
+  const Dp = UD * (1 + p.RD * (1 - eD));
+  const Np = UN * (1 + p.RN * (1 - eN));
+  const TN = p.A * Math.pow(Np, -p.alpha);
+  const TD = p.B * Math.pow(Dp, -p.beta);
+  const dTNdNp = (-p.alpha * TN) / Np;
+  g[0] = p.E;
+  g[1] = TN;
+  g[2] = TD;
+  g[3] = -TN * Math.log(Np);
+  g[4] = -TD * Math.log(Dp);
+  g[5] = ((-p.beta * TD) / Dp) * UD * (p.RD * (1 - eD) - RDv * eD);
+  g[6] = dTNdNp * UN * (p.RN * (1 - eN) - RNv * eN);
+  if (opt) {
+    const via = dTNdNp * (1 + p.RN * (1 - eN) - (eN * N) / UN) * UN;
+    g[1] += via / p.alpha;
+    g[2] -= via / p.alpha;
+    g[3] += (via * (1 - Math.log((p.alpha * p.A) / (p.beta * p.B)) - p.beta * lnUD)) / (p.alpha * p.alpha);
+    g[4] += via * (lnUD / p.alpha - 1 / (p.alpha * p.beta));
+  }
+  return p.E + TN + TD;
+}
+
+/**
  * Muennighoff et al. 2023 data-constrained law. Repeated tokens and excess parameters decay with
- * half-lives R_D* ln 2 and R_N* ln 2. R_D, R_N are clamped at 0. The Jacobian is a central difference
- * (min() in U_N makes the closed form piecewise); typical use fixes E, A, B, alpha, beta (FitOptions.fixed).
+ * half-lives R_D* ln 2 and R_N* ln 2. R_D, R_N are clamped at 0. The Jacobian is analytic and piecewise
+ * (min() in U_N); Muennighoff's second stage fixes E, A, B, alpha, beta (FitOptions.fixed).
  */
 export const dataConstrained: LawDefinition = {
   name: 'data-constrained',
@@ -52,54 +90,38 @@ export const dataConstrained: LawDefinition = {
     },
   },
   defaultStarts: 'small',
-  // The numeric Jacobian costs 15 law evaluations per point: optimise the 4 best of the 16 starts.
-  screen: 4,
   predict: (p, x) => dataConstrainedAt(p, x.N, x.D, x.U),
   format: (p) => `L = ${num(p.E)} + ${num(p.A)}/N'^${num(p.alpha)} + ${num(p.B)}/D'^${num(p.beta)} (RD*=${num(p.RD)}, RN*=${num(p.RN)})`,
   space: 'log',
   features: (x) => [column(x, 'N'), column(x, 'D'), column(x, 'U')],
   evaluate(t, [N, D, U], out, jac) {
-    // Parameter sets for theta and its 2 x 7 central-difference neighbours, built once per call (not per point).
-    const toP = (th: ArrayLike<number>) => {
-      const p: Record<string, number> = {};
-      DC_NAMES.forEach((n, j) => (p[n] = j === 3 || j === 4 ? th[j] : Math.exp(th[j])));
-      return p;
-    };
-    const base = toP(t);
-    const steps: { up: Record<string, number>; dn: Record<string, number>; h: number }[] = [];
-    if (jac) {
-      const th = Float64Array.from(t);
-      for (let j = 0; j < 7; j++) {
-        const h = 1e-6 * Math.max(1, Math.abs(t[j]));
-        th[j] = t[j] + h;
-        const up = toP(th);
-        th[j] = t[j] - h;
-        const dn = toP(th);
-        th[j] = t[j];
-        steps.push({ up, dn, h });
-      }
-    }
+    const p: Record<string, number> = {};
+    DC_NAMES.forEach((n, j) => (p[n] = j === 3 || j === 4 ? t[j] : Math.exp(t[j])));
+    const g = new Float64Array(7);
     for (let i = 0; i < N.length; i++) {
-      out[i] = Math.log(dataConstrainedAt(base, N[i], D[i], U[i]));
-      if (!jac) continue;
-      for (let j = 0; j < 7; j++) {
-        const { up, dn, h } = steps[j];
-        jac[7 * i + j] = (Math.log(dataConstrainedAt(up, N[i], D[i], U[i])) - Math.log(dataConstrainedAt(dn, N[i], D[i], U[i]))) / (2 * h);
-      }
+      const L = dataConstrainedGrad(p, N[i], D[i], U[i], g);
+      out[i] = Math.log(L);
+      if (jac) for (let j = 0; j < 7; j++) jac[7 * i + j] = g[j] / L;
     }
   },
 };
 
-/** Effective samples under repetition with half-life tau (epochs): sum_k s_k 2^(-k/tau), and d/dtau. */
+/**
+ * Effective samples under repetition with half-life tau (epochs): sum_k s_k 2^(-k/tau) over K = floor(n/S)
+ * full epochs of S samples and a last partial one of r = n - K S, and its derivative in tau. Closed forms of
+ * the geometric sums (w = 2^(-1/tau)), so the cost does not grow with the number of epochs:
+ * sum_{k<K} w^k = (1 - w^K)/(1 - w), sum_{k<K} k w^k = w (1 - K w^(K-1) + (K-1) w^K)/(1 - w)^2.
+ */
 function effectiveSamples(n: number, S: number, tau: number): [number, number] {
-  let eff = 0;
-  let dTau = 0;
-  for (let k = 0; k * S < n; k++) {
-    const s = Math.min(S, n - k * S);
-    const w = Math.pow(2, -k / tau);
-    eff += s * w;
-    dTau += s * w * Math.LN2 * k / (tau * tau);
-  }
+  const K = Math.floor(n / S);
+  const r = n - K * S;
+  const c = Math.LN2 / tau;
+  const w = Math.exp(-c);
+  const wK = Math.exp(-c * K);
+  const oneMinusW = -Math.expm1(-c);
+  const eff = S * (-Math.expm1(-c * K) / oneMinusW) + r * wK;
+  const sumKW = K === 0 ? 0 : (w * (1 - K * Math.exp(-c * (K - 1)) + (K - 1) * wK)) / (oneMinusW * oneMinusW);
+  const dTau = (c / tau) * (S * sumKW + r * K * wK);
   return [eff, dTau];
 }
 
