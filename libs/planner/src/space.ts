@@ -1,5 +1,5 @@
 /** The search space of a spec: mapping unit-cube points to configs, costing configs, identifying them. */
-import { DIMENSION_NAMES, type DimensionName, type SweepSpec, type TrialConfig } from '@slab/spec';
+import { DIMENSION_NAMES, gptParamsOf, type DimensionName, type SweepSpec, type TrialConfig } from '@slab/spec';
 import type { Candidate, PlannerHooks } from './types';
 
 type Dim = NonNullable<SweepSpec['dimensions'][DimensionName]>;
@@ -62,13 +62,14 @@ export function unitOf(spec: SweepSpec, c: TrialConfig): number[] {
 
 /**
  * Parameter count N of a config: `params` when given, else the host's width→params hook, else the
- * dense-MLP count from task.options (inputSize 784, outputSize 10, hiddenLayers 1 by default: the
+ * GPT count for task.model gpt (`gptParamsOf`), else the dense-MLP count from task.options (inputSize 784, outputSize 10, hiddenLayers 1 by default: the
  * Fashion-MNIST MLP of the tfjs plugin).
  */
 export function paramsOf(spec: SweepSpec, c: TrialConfig, hooks: PlannerHooks): number {
   if (c.params !== undefined) return c.params;
   if (c.width === undefined) throw new Error('planner: a config needs params or width to estimate N');
   if (hooks.paramsForWidth) return hooks.paramsForWidth(c.width, spec);
+  if (spec.task.model === 'gpt') return gptParamsOf(c as Record<string, unknown>, spec.task.options);
   if (spec.task.model !== 'mlp')
     throw new Error(`planner: cannot derive params from width for model "${spec.task.model}" without the plugin's paramsForWidth`);
   const o = spec.task.options ?? {};

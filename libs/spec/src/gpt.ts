@@ -161,3 +161,24 @@ function checkHeads(issues: IssueList, dims: Obj): void {
     if (bad.length > 0) issues.add(['dimensions', 'heads', 'values', j], `expected a divisor of every width, got ${h} (does not divide ${bad.join(', ')})`);
   });
 }
+
+/**
+ * Exact total parameter count of the GPT a trial config and the task options describe (the same
+ * count as the trainer's `gptParamCount`, written from the formula so planners can cost a config
+ * without the trainer): V·C + T·C (embeddings) + depth · (12C² + 13C for r = 4, plus 4·d_head with
+ * qk-norm) + 2C (final norm) + C·V for an untied readout. V = 256 bytes.
+ */
+export function gptParamsOf(config: Record<string, unknown>, options: Record<string, unknown> = {}): number {
+  const num = (v: unknown, d: number): number => (isNum(v) ? v : d);
+  const c = num(config.width, NaN);
+  const depth = num(config.depth, GPT_DEFAULTS.depth);
+  const heads = num(config.heads, GPT_DEFAULTS.heads);
+  const t = num(options.context, 128);
+  const hidden = Math.round(num(options.mlpRatio, 4) * c);
+  const mup = (config.parametrisation ?? GPT_DEFAULTS.parametrisation) === 'mup';
+  const tied = typeof options.tieEmbeddings === 'boolean' ? options.tieEmbeddings : !mup;
+  const qk = (config.qkNorm ?? GPT_DEFAULTS.qkNorm) === true ? 4 * (c / heads) : 0;
+  const v = 256;
+  const block = 2 * c + (3 * c * c + 3 * c) + qk + (c * c + c) + 2 * c + (c * hidden + hidden) + (hidden * c + c);
+  return v * c + t * c + depth * block + 2 * c + (tied ? 0 : c * v);
+}

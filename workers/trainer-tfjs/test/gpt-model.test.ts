@@ -1,6 +1,7 @@
 /** The GPT proxy's shapes, counts, FLOPs, initial loss and the gradient path through it. */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { gptParamsOf } from '@slab/spec';
 import { gptFlopsPerToken, gptForward, gptInitParams, gptLoss, gptParamCount, gptParamShapes, selectBackend, type GptSpec } from '../src';
 
 const base: GptSpec = {
@@ -24,6 +25,15 @@ describe('gpt model', () => {
     expect(untied.nonEmbedding).toBe(count.nonEmbedding + l * 4 * (c / 4));
     const init = gptInitParams(base, 1);
     expect(init.reduce((n, a) => n + a.length, 0)).toBe(count.total);
+  });
+
+  it('agrees with the spec library\'s formula the planner costs configs with', () => {
+    for (const over of [{}, { tieEmbeddings: false, qkNorm: true }, { parametrisation: 'mup' as const, tieEmbeddings: false, width: 48, heads: 3, depth: 3 }]) {
+      const spec = { ...base, ...over };
+      const config = { width: spec.width, depth: spec.depth, heads: spec.heads, qkNorm: spec.qkNorm, parametrisation: spec.parametrisation };
+      expect(gptParamsOf(config, { context: spec.context, mlpRatio: spec.mlpRatio, tieEmbeddings: spec.tieEmbeddings })).toBe(gptParamCount(spec).total);
+    }
+    expect(gptParamsOf({ width: 32, parametrisation: 'mup' }, { context: 16 })).toBe(gptParamCount({ ...base, parametrisation: 'mup', tieEmbeddings: false }).total);
   });
 
   it('counts FLOPs per token from shapes, attention included, beside 6N', () => {
