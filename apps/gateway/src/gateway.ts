@@ -93,7 +93,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     control: opts.control,
     parseSpec: opts.parseSpec ?? defaultParseSpec,
     log,
-    metricsPageRows: limits.metricsPageRows,
+    limits,
   });
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -23,6 +23,10 @@ export interface GatewayLimits {
   maxRejectedFrames: number;
   /** Rows read from the store per page when a metrics answer is streamed (default 5000). */
   metricsPageRows: number;
+  /** How long a status read waits for the orchestrator before answering from the store, ms (default 2000). */
+  statusTimeoutMs: number;
+  /** How long pause/resume/cancel wait for the orchestrator before answering 504, ms (default 15000). */
+  controlTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<GatewayLimits> = {
@@ -35,6 +39,8 @@ export const DEFAULT_LIMITS: Readonly<GatewayLimits> = {
   maxBufferedBytes: 16 * 1024 * 1024,
   maxRejectedFrames: 100,
   metricsPageRows: 5000,
+  statusTimeoutMs: 2000,
+  controlTimeoutMs: 15_000,
 };
 
 /** Defaults overlaid with `given`; throws naming the first field that is not a positive integer. */
@@ -47,6 +53,20 @@ export function resolveLimits(given: Partial<GatewayLimits> = {}): GatewayLimits
     limits[key as keyof GatewayLimits] = value as number;
   }
   return limits;
+}
+
+/** Thrown by `withDeadline` when the promise did not settle in time. */
+export class DeadlineExceeded extends Error {
+  override readonly name = 'DeadlineExceeded';
+}
+
+/** `promise`, or a DeadlineExceeded rejection after `ms` (the promise itself is not cancelled). */
+export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeadlineExceeded(`${what}: no answer from the orchestrator within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** RFC 6455 close codes the gateway uses. */

@@ -6,6 +6,7 @@ import { exportSweep, type Store } from '@slab/store';
 import { type Auth, SESSION_COOKIE } from './auth';
 import { HttpError, readJson, Router, sendJson, sendText, streamJsonArray } from './http';
 import type { LiveHub } from './hub';
+import { DeadlineExceeded, type GatewayLimits, withDeadline } from './limits';
 import { parseFitPost, parseReport } from './report';
 import type { ParseSpec } from './spec';
 
@@ -16,9 +17,11 @@ export interface RouteDeps {
   control?: SweepControl;
   parseSpec: ParseSpec;
   log: (message: string) => void;
-  /** Rows read from the store per page of a streamed metrics answer. */
-  metricsPageRows: number;
+  limits: Pick<GatewayLimits, 'metricsPageRows' | 'statusTimeoutMs' | 'controlTimeoutMs'>;
 }
+
+/** After a status query times out, status reads skip the orchestrator this long (ms). */
+const ORCHESTRATOR_BACKOFF_MS = 10_000;
 
 /** `?name=`: a metric name within the wire format's bounds, or undefined for every metric. */
 function metricName(query: URLSearchParams): string | undefined {
@@ -72,12 +75,16 @@ export function buildRouter(deps: RouteDeps): Router {
     return row;
   };
 
+  // With Temporal down a status query can hang for tens of seconds: answer from the store after a
+  // short deadline, and for a while do not ask again.
+  let orchestratorQuietUntil = 0;
   const currentStatus = async (row: SweepRow): Promise<SweepStatus> => {
-    if (control) {
+    if (control && Date.now() >= orchestratorQuietUntil) {
       try {
-        const live = await control.status(row.id);
+        const live = await withDeadline(control.status(row.id), deps.limits.statusTimeoutMs, `status of ${row.id}`);
         if (live) return live;
       } catch (err) {
+        if (err instanceof DeadlineExceeded) orchestratorQuietUntil = Date.now() + ORCHESTRATOR_BACKOFF_MS;
         log(`status query for ${row.id} failed, using the stored status: ${String(err)}`);
       }
     }
@@ -156,8 +163,9 @@ export function buildRouter(deps: RouteDeps): Router {
       sweepOr404(params.id);
       if (!control) throw new HttpError(503, `${action}: no orchestrator is attached to this gateway`);
       try {
-        await control.signal(params.id, action);
+        await withDeadline(control.signal(params.id, action), deps.limits.controlTimeoutMs, action);
       } catch (err) {
+        if (err instanceof DeadlineExceeded) throw new HttpError(504, `${err.message} (the signal may still arrive)`);
         throw new HttpError(502, `${action} failed: ${err instanceof Error ? err.message : String(err)}`);
       }
       sendJson(res, 202, { ok: true });
@@ -215,7 +223,7 @@ export function buildRouter(deps: RouteDeps): Router {
     await streamJsonArray(res, () => {
       while (t < trials.length) {
         const trialId = trials[t];
-        const rows = store.trialMetricsPage(trialId, { name, after, limit: deps.metricsPageRows });
+        const rows = store.trialMetricsPage(trialId, { name, after, limit: deps.limits.metricsPageRows });
         if (rows.length > 0) {
           const last = rows[rows.length - 1];
           after = { name: last.name, step: last.step };
@@ -239,7 +247,7 @@ export function buildRouter(deps: RouteDeps): Router {
     const name = metricName(query);
     let after: { name: string; step: number } | undefined;
     await streamJsonArray(res, () => {
-      const rows = store.trialMetricsPage(params.trialId, { name, afterStep, after, limit: deps.metricsPageRows });
+      const rows = store.trialMetricsPage(params.trialId, { name, afterStep, after, limit: deps.limits.metricsPageRows });
       const last = rows[rows.length - 1];
       if (last) after = { name: last.name, step: last.step };
       return rows;
