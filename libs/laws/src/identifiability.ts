@@ -37,10 +37,12 @@ export function assessIdentifiability(inp: IdentifiabilityInput): { identifiabil
   const free = law.params.filter((p) => !inp.fixed.includes(p.name));
   const parameters: Record<string, ParameterIdentifiability> = {};
   // Distinct near-equal basins: greedy clustering of the near minima that differ from the best somewhere.
+  // A pinned parameter (at a bound, gone to 0) is already undetermined; its noise (1e-13 vs 1e-10) is no basin.
+  const compared = free.filter((p) => !inp.pinned[p.name]);
   const basins: Record<string, number>[] = [];
   for (const m of inp.nearMinima) {
-    if (!free.some((p) => differs(p.scale, m[p.name], params[p.name]))) continue;
-    if (basins.some((b) => !free.some((p) => differs(p.scale, m[p.name], b[p.name])))) continue;
+    if (!compared.some((p) => differs(p.scale, m[p.name], params[p.name]))) continue;
+    if (basins.some((b) => !compared.some((p) => differs(p.scale, m[p.name], b[p.name])))) continue;
     basins.push(m);
   }
   for (const p of law.params) {
@@ -51,7 +53,7 @@ export function assessIdentifiability(inp: IdentifiabilityInput): { identifiabil
     const reasons: string[] = [];
     const out: ParameterIdentifiability = { determined: true, reasons };
     if (inp.pinned[p.name]) reasons.push(inp.pinned[p.name]);
-    const spread = basins.map((b) => b[p.name]).filter((v) => differs(p.scale, v, params[p.name]));
+    const spread = inp.pinned[p.name] ? [] : basins.map((b) => b[p.name]).filter((v) => differs(p.scale, v, params[p.name]));
     if (spread.length) {
       const all = [params[p.name], ...spread];
       reasons.push(`minima within ${NEAR_EQUAL_REL} of the best objective put it anywhere in [${g(Math.min(...all))}, ${g(Math.max(...all))}]`);

@@ -27,6 +27,20 @@ describe('identifiability', () => {
     expect(predictInterval(r, { N: 1e11, D: 2e11 }).warning).toMatch(/^interval not trustworthy: it rests on parameters the data do not determine \(.*B/);
   });
 
+  it('without a bootstrap, distant minima within 1e-3 of the best objective flag a flat valley', () => {
+    const law = getLaw('chinchilla');
+    const truth = { E: 1.8, A: 400, B: 2000, alpha: 0.34, beta: 0.36 };
+    const rng = mulberry32(3);
+    const x = [1e7, 3e7, 1e8, 3e8, 1e9, 3e9, 1e10].flatMap((N) => [{ N, D: 2e10 }, { N: N * 1.5, D: 2e10 }]);
+    const y = x.map((p) => law.predict(truth, p) * (1 + 0.003 * Math.sin(rng() * 10)));
+    const r = fitLaw({ x, y }, { law: 'chinchilla' });
+    expect(r.converged).toBe(true);
+    expect(r.identifiability.nearEqualBasins).toBeGreaterThan(0);
+    expect(r.identifiability.undetermined).toEqual(expect.arrayContaining(['B', 'beta']));
+    expect(r.identifiability.parameters.B.reasons[0]).toMatch(/^minima within 0\.001 of the best objective put it anywhere in \[/);
+    expect(r.diagnostics).toContain(`${r.identifiability.nearEqualBasins} other distinct minima within a relative 0.001 of the best objective: the objective is flat along a valley`);
+  });
+
   it('a parameter driven to 0 is not determined; the rest of a clean fit is', () => {
     const x = [1, 2, 4, 8, 16, 32, 64, 128].map((v) => ({ x: v * 1000 }));
     const y = x.map((p) => 5 * p.x ** -0.3);
