@@ -66,6 +66,24 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
     if (++rejected >= limits.maxRejectedFrames) close(CloseCode.policyViolation, `more than ${limits.maxRejectedFrames} refused frames`);
   };
 
+  // Idle sockets hold a connection slot: one that says nothing useful in time is closed, and one
+  // whose peer vanished (no pong to the last ping) is dropped.
+  let subscribed = false;
+  const handshake = setTimeout(() => {
+    if (!authenticated && !subscribed) close(CloseCode.policyViolation, `no Hello or Subscribe within ${limits.handshakeTimeoutMs} ms`);
+  }, limits.handshakeTimeoutMs);
+  let alive = true;
+  ws.on('pong', () => (alive = true));
+  const pinger = setInterval(() => {
+    if (!alive) return ws.terminate();
+    alive = false;
+    ws.ping();
+  }, limits.pingIntervalMs);
+  ws.once('close', () => {
+    clearTimeout(handshake);
+    clearInterval(pinger);
+  });
+
   ws.on('message', (data, isBinary) => {
     const bytes = toBytes(data);
     if (!authenticated && bytes.length > limits.maxUnauthenticatedBytes) {
@@ -158,6 +176,7 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
     if (!deps.hub.subscribe(ws, sweepId, limits.maxSubscriptions)) {
       return refuse('too-many', `subscribe.sweepId: at most ${limits.maxSubscriptions} subscriptions per connection`);
     }
+    subscribed = true;
     // Current state first, so a console needs no REST round trip to start drawing. Each update
     // goes through the hub's backpressure check, like live updates.
     for (const update of deps.snapshot(sweepId)) {

@@ -21,6 +21,10 @@ export interface GatewayLimits {
   maxBufferedBytes: number;
   /** Frames one connection may get refused before it is closed with 1008 (default 100). */
   maxRejectedFrames: number;
+  /** A connection that neither authenticates nor subscribes in this time is closed with 1008, ms (default 10000). */
+  handshakeTimeoutMs: number;
+  /** Every connection is pinged this often; one that did not answer the previous ping is dropped, ms (default 30000). */
+  pingIntervalMs: number;
   /** Rows read from the store per page when a metrics answer is streamed (default 5000). */
   metricsPageRows: number;
   /** How long a status read waits for the orchestrator before answering from the store, ms (default 2000). */
@@ -38,6 +42,8 @@ export const DEFAULT_LIMITS: Readonly<GatewayLimits> = {
   subscribePerSecond: 5,
   maxBufferedBytes: 16 * 1024 * 1024,
   maxRejectedFrames: 100,
+  handshakeTimeoutMs: 10_000,
+  pingIntervalMs: 30_000,
   metricsPageRows: 5000,
   statusTimeoutMs: 2000,
   controlTimeoutMs: 15_000,

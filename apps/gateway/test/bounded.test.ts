@@ -124,6 +124,28 @@ describe('connections', () => {
     expect(await closed).toBe(1008);
   });
 
+  it('closes a connection that neither authenticates nor subscribes in time, and one whose peer stops answering pings', async () => {
+    const g = await start({ handshakeTimeoutMs: 100, pingIntervalMs: 100 });
+    const idle = raw(g.wsUrl);
+    await opened(idle);
+    expect(await closeCode(idle)).toBe(1008);
+
+    const console1 = await Peer.connect(g.wsUrl);
+    console1.send({ kind: 'subscribe', subscribe: { sweepId: 'sw1' } });
+    await console1.next();
+    await new Promise((r) => setTimeout(r, 350)); // several pings, all answered: still open
+    expect(console1.ws.readyState).toBe(WebSocket.OPEN);
+
+    const frozen = raw(g.wsUrl, { authorization: `Bearer ${TOKEN}` });
+    await opened(frozen);
+    (frozen as unknown as { _socket: { pause(): void } })._socket.pause(); // a peer that is gone: no pongs
+    const dropped = closeCode(frozen);
+    await new Promise((r) => setTimeout(r, 400)); // a ping goes unanswered, the next check drops it
+    (frozen as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await dropped).toBe(1006); // terminated without a closing handshake
+    console1.close();
+  });
+
   it('answers websocket upgrades on other paths with 404', async () => {
     const g = await start();
     const other = new WebSocket(g.wsUrl.replace('/ws', '/api/sweeps'));

@@ -93,5 +93,5 @@ describe('protocol faults never kill the gateway', () => {
     const lines = second.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(new RegExp(`127\\.0\\.0\\.1:${gw.port} is already in use`));
-  });
+  }, 30_000); // starts a second process: slow on a loaded machine
 });
