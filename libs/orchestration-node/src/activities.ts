@@ -3,6 +3,8 @@
  * client is injected. Hosted by the orchestrator worker on ORCHESTRATOR_QUEUE.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import type { TrialRow } from '@slab/api';
+import type { TrialResult } from '@slab/spec';
 import { planNext, type PlannerHooks } from '@slab/planner';
 import type { FitLawsInput, FitSummary, OrchestratorActivities, PlanBatchInput, SweepReport } from '@slab/orchestration';
 import { fitSweep } from './fit';
@@ -10,6 +12,8 @@ import { replayCandidates } from './candidates';
 
 /** What the orchestrator activities need from @slab/api's GatewayClient. */
 export interface GatewayLike {
+  /** The sweep's trials as stored (finished ones carry their results). */
+  trials(sweepId: string): Promise<TrialRow[]>;
   report(sweepId: string, report: SweepReport): Promise<void>;
   /** Stores a full fit report in the store; returns its id. */
   addFit(sweepId: string, fit: { summary: FitSummary; report: unknown }): Promise<{ id: number }>;
@@ -34,11 +38,45 @@ function permanentHttp(status: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
+const FINISHED = new Set(['completed', 'diverged', 'failed', 'stopped']);
+const indexOf = (trialId: string) => Number(/-t(\d+)$/.exec(trialId)?.[1] ?? Infinity);
+
+function resultOf(row: TrialRow): TrialResult {
+  return {
+    trialId: row.id,
+    status: row.status as TrialResult['status'],
+    params: row.params ?? 0,
+    data: row.data ?? 0,
+    flops: row.flops ?? 0,
+    final: row.final ?? {},
+    resumedFromStep: 0,
+    steps: 0,
+    backend: row.backend ?? '',
+    wallSeconds: 0,
+    ...(row.reason ? { reason: row.reason } : {}),
+  };
+}
+
 export function createOrchestratorActivities(deps: OrchestratorDeps): OrchestratorActivities {
+  /**
+   * Every finished trial, in trial order: the `stored` ones from the store (through the gateway),
+   * then the ones the workflow still carries. A store that holds fewer than the workflow counted is
+   * behind (or was reset): a retryable error, never a silently smaller fit.
+   */
+  async function allResults(sweepId: string, carried: TrialResult[], stored = 0): Promise<TrialResult[]> {
+    if (stored === 0) return carried;
+    const own = new Set(carried.map((r) => r.trialId));
+    const rows = (await deps.gateway.trials(sweepId)).filter((r) => FINISHED.has(r.status) && !own.has(r.id));
+    if (rows.length < stored) throw new Error(`the store holds ${rows.length} finished trials of sweep ${sweepId}, the workflow reported ${stored}`);
+    return [...rows.map(resultOf), ...carried].sort((a, b) => indexOf(a.trialId) - indexOf(b.trialId));
+  }
+
   return {
     async planBatch(input: PlanBatchInput) {
+      const results = await allResults(input.sweepId, input.results, input.storedResults);
       try {
-        const { sweepId: _sweepId, ...plannerInput } = input;
+        const { sweepId: _sweepId, storedResults: _stored, ...rest } = input;
+        const plannerInput = { ...rest, results };
         // A replay sweep buys measured runs: the table is its finite candidate set.
         const candidates = replayCandidates(input.spec, deps.cwd);
         return planNext(candidates ? { ...plannerInput, candidates } : plannerInput, deps.plannerHooks);
@@ -47,9 +85,10 @@ export function createOrchestratorActivities(deps: OrchestratorDeps): Orchestrat
       }
     },
     async fitLaws(input: FitLawsInput) {
+      const results = await allResults(input.sweepId, input.results, input.storedResults);
       let fit: ReturnType<typeof fitSweep>;
       try {
-        fit = fitSweep(input.spec, input.results, input.planned);
+        fit = fitSweep(input.spec, results, input.planned);
       } catch (err) {
         throw asInvalid(err, 'fitLaws');
       }

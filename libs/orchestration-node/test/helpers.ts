@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { SweepSpec, TrialResult } from '@slab/spec';
 import type { FitSummary, SweepReport } from '@slab/orchestration';
 import type { MetricEmitterLike, TrainerPlugin } from '@slab/worker-sdk';
+import type { TrialRow } from '@slab/api';
 import type { GatewayLike } from '../src';
 
 /** Known synthetic law the plugin's "training" follows, so the fit has something true to find. */
@@ -95,6 +96,18 @@ export function collectingGateway(): GatewayLike & { reports: SweepReport[]; fit
     async addFit(_sweepId, fit) {
       fits.push(structuredClone(fit));
       return { id: fits.length };
+    },
+    // The store's view, rebuilt from the reports (as the gateway stores them).
+    async trials(sweepId) {
+      const rows = new Map<string, TrialRow>();
+      for (const r of reports.filter((x) => x.status.sweepId === sweepId)) {
+        for (const t of r.newTrials ?? []) rows.set(t.trialId, { id: t.trialId, sweepId, index: Number(t.trialId.split('-t').at(-1)), config: t.config, status: 'planned', lastSeq: 0, createdAt: '', updatedAt: '' });
+        for (const f of r.finished ?? []) {
+          const row = rows.get(f.trialId);
+          if (row) rows.set(f.trialId, { ...row, status: f.status, params: f.params, data: f.data, flops: f.flops, final: f.final, backend: f.backend, ...(f.reason ? { reason: f.reason } : {}) });
+        }
+      }
+      return [...rows.values()];
     },
   };
 }

@@ -14,6 +14,7 @@ import { testWorkflowEnv } from '@slab/temporal-dev';
 import { sweepWorkflowId, type SweepStatus, type SweepWorkflowInput } from '@slab/orchestration';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTemporalSweepControl, createTrainerWorker, runOrchestratorWorker, runTrainerWorker, type TemporalSweepControl } from '../src';
+import { createReplayPlugin } from '@slab/worker-replay';
 import { collectingEmitter, collectingGateway, syntheticPlugin, testSpec, waitFor } from './helpers';
 
 const HISTORIES = fileURLToPath(new URL('../../orchestration/test/histories/', import.meta.url));
@@ -168,11 +169,54 @@ describe('sweepWorkflow on the dev server', () => {
     expect(started?.continuedExecutionRunId).toBeTruthy();
     const payload = started?.input?.payloads?.[0]?.data;
     const input = JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8')) as SweepWorkflowInput;
-    expect(input.carried).toMatchObject({ batch: 3, nextTrialIndex: 6, paused: false });
-    expect(input.carried?.results).toHaveLength(6);
+    expect(input.carried).toMatchObject({ batch: 3, nextTrialIndex: 6, paused: false, stored: 6 });
+    expect(Object.values(input.carried!.counts!).reduce((a, b) => a + b, 0)).toBe(6);
+    // Reported results live in the store; the carried state keeps none of them.
+    expect(input.carried?.results).toHaveLength(0);
     expect(input.carried?.lastFit?.law).toBe('chinchilla');
     await recordHistory(sweepId);
   }, 90_000);
+
+  it('a long replay sweep crosses many continue-as-new boundaries; the carried state does not grow with its results', async () => {
+    const sweepId = 'long-replay';
+    const spec = testSpec({
+      task: { dataset: 'chinchilla', model: 'transformer', plugin: 'replay', options: { table: 'data/chinchilla/svg_extracted_data.csv', dropHighest: 5, steps: 20 } },
+      dimensions: { params: { min: 5e7, max: 2e10, scale: 'log' }, data: { min: 2e8, max: 4e11, scale: 'log' } },
+      budget: { trials: 48 },
+      parallelism: 4,
+      planner: { kind: 'random', batchSize: 4, seed: 3 },
+      law: { name: 'chinchilla', metric: 'eval_loss', bootstrap: 0 },
+      resourceClass: 'q-long-replay',
+    });
+    const worker = await createTrainerWorker({
+      connection: env.nativeConnection, queue: 'q-long-replay', plugin: createReplayPlugin(), emitter: collectingEmitter(), checkpointRoot, concurrency: 4, shutdownGraceMs: 1000, log: () => undefined,
+    });
+    const final = await worker.runUntil(async () => {
+      await control.startWith({ sweepId, spec, historyLimit: 40 });
+      return control.result(sweepId);
+    });
+    expect(final.phase).toBe('completed');
+    expect(final.trials).toMatchObject({ planned: 48, completed: 48, failed: 0 });
+    // The last fit saw every trial, most of them loaded from the store, not from workflow state.
+    expect(final.lastFit?.nPoints).toBe(48);
+    // Walk the chain of runs back from the last: each was started by continue-as-new.
+    const inputs: { carried: NonNullable<SweepWorkflowInput['carried']>; bytes: number }[] = [];
+    for (let runId: string | undefined = (await env.client.workflow.getHandle(sweepWorkflowId(sweepId)).describe()).runId; runId; ) {
+      const history: Awaited<ReturnType<ReturnType<typeof env.client.workflow.getHandle>['fetchHistory']>> = await env.client.workflow.getHandle(sweepWorkflowId(sweepId), runId).fetchHistory();
+      const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+      const data = started?.input?.payloads?.[0]?.data ?? new Uint8Array();
+      const input = JSON.parse(Buffer.from(data).toString('utf8')) as SweepWorkflowInput;
+      if (input.carried) inputs.push({ carried: input.carried, bytes: data.length });
+      runId = started?.continuedExecutionRunId || undefined;
+    }
+    expect(inputs.length).toBeGreaterThanOrEqual(5);
+    for (const { carried } of inputs) expect(carried.results).toHaveLength(0);
+    // Growth per trial is its planned config (about 70 bytes here), not its result: 10,000 trials
+    // carry under 1 MB, well below Temporal's 2 MB payload limit.
+    const [last, first] = [inputs[0], inputs.at(-1)!];
+    const perTrial = (last.bytes - first.bytes) / (last.carried.nextTrialIndex - first.carried.nextTrialIndex);
+    expect(perTrial).toBeLessThan(100);
+  }, 120_000);
 
   it('a planner error is stored and shown with its cause, not "Activity task failed"', async () => {
     const sweepId = 'round-grid';

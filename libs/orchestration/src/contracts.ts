@@ -13,6 +13,11 @@ export const ORCHESTRATOR_QUEUE = 'slab-orchestrator';
 /** What the workflow sends planBatch: the planner's input (the activity adds replay candidates). */
 export interface PlanBatchInput extends Omit<PlannerInput, 'candidates' | 'running'> {
   sweepId: string;
+  /**
+   * Finished trials the gateway's store already holds (reported, acknowledged): the activity loads
+   * them from there and `results` carries only the rest, so inputs stay small in long sweeps.
+   */
+  storedResults?: number;
 }
 
 export interface PlanBatchOutput {
@@ -24,7 +29,9 @@ export interface PlanBatchOutput {
 export interface FitLawsInput {
   sweepId: string;
   spec: SweepSpec;
+  /** Finished trials not yet acknowledged by the store; the other `storedResults` are loaded from it. */
   results: TrialResult[];
+  storedResults?: number;
   /** Planned configs by trial index, for law variables that come from the config (e.g. `curation.keep`). */
   planned?: TrialConfig[];
 }
@@ -119,7 +126,15 @@ export interface SweepWorkflowInput {
 }
 
 export interface SweepCarriedState {
+  /**
+   * Finished trials whose report the gateway has not acknowledged yet. Once stored they leave the
+   * state (`stored` counts them), so continue-as-new carries O(unreported), not O(trials).
+   */
   results: TrialResult[];
+  /** Finished trials the store holds (absent in states carried from before results were dropped). */
+  stored?: number;
+  /** Finished trials by status, all of them (absent in older states: counted from `results`). */
+  counts?: { completed: number; diverged: number; failed: number; stopped: number };
   planned: TrialConfig[];
   nextTrialIndex: number;
   batch: number;

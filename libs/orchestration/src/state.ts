@@ -10,6 +10,7 @@ export function trialIdFor(sweepId: string, index: number): string {
 }
 
 export function initialState(): SweepCarriedState {
+  // `counts` is filled in by the workflow as it starts (from `results`, for older carried states too).
   return { results: [], planned: [], nextTrialIndex: 0, batch: 0, flopsSpent: 0, paused: false };
 }
 
@@ -73,7 +74,7 @@ export function buildStatus(
   running: number,
   stopReason?: string,
 ): SweepStatus {
-  const counts = countByStatus(state.results);
+  const counts = state.counts ?? countByStatus(state.results);
   return {
     sweepId,
     name: spec.name,

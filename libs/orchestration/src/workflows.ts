@@ -30,7 +30,7 @@ import {
   type TrainerActivities,
 } from './contracts';
 import { cancelSignal, pauseSignal, resumeSignal, statusQuery } from './messages';
-import { budgetStop, buildStatus, chargedFlops, failureCause, initialState, syntheticResult, trialIdFor, trialRequest, validateWorkflowInput } from './state';
+import { budgetStop, buildStatus, chargedFlops, countByStatus, failureCause, initialState, syntheticResult, trialIdFor, trialRequest, validateWorkflowInput } from './state';
 
 export const DEFAULT_HISTORY_LIMIT = 8000;
 /** Used when a spec (e.g. one carried from before the field existed) has no trial.heartbeatSeconds. */
@@ -115,11 +115,23 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
     } catch (err) {
       if (isCancellation(err)) throw err;
       log.warn('reportSweep failed; going on without this report', { sweepId, error: String(err) });
+      return;
+    }
+    // Stored: these results now live in the store; activities load them from there.
+    if (finished.length > 0) {
+      const done = new Set(finished.map((r) => r.trialId));
+      const before = state.results.length;
+      state.results = state.results.filter((r) => !done.has(r.trialId));
+      state.stored = (state.stored ?? 0) + (before - state.results.length);
     }
   };
 
+  // States carried from before results were dropped once stored: count what they carry.
+  state.counts ??= countByStatus(state.results);
+
   const record = (result: TrialResult): void => {
     state.results.push(result);
+    state.counts![result.status] += 1;
     const charged = chargedFlops(result);
     state.flopsSpent += charged.total;
     if (charged.scoring > 0) state.scoringFlops = (state.scoringFlops ?? 0) + charged.scoring;
@@ -147,7 +159,7 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
   const fitLaws = async (): Promise<{ summary: FitSummary; report?: unknown }> => {
     try {
       // Only the summary comes back: the activity stores the full report (bootstrap samples) itself.
-      const { summary } = await fitter.fitLaws({ sweepId, spec, results: state.results, planned: state.planned });
+      const { summary } = await fitter.fitLaws({ sweepId, spec, results: state.results, storedResults: state.stored ?? 0, planned: state.planned });
       return { summary };
     } catch (err) {
       if (isCancellation(err)) throw err;
@@ -199,6 +211,7 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
         spec,
         batchIndex: state.batch,
         results: state.results,
+        storedResults: state.stored ?? 0,
         planned: state.planned,
         fit: state.lastFit?.detail,
         flopsSpent: state.flopsSpent,
