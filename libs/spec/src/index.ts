@@ -6,4 +6,5 @@ export { enumerateGrid, trialId } from './grid';
 export { normalizePools, type PoolsResult } from './pools';
 export { GPT_DEFAULTS, GPT_DIMENSION_NAMES, GPT_OPTIONS, GPT_PARAMETRISATIONS, GPT_SCHEDULES, TEXT_CORPORA, gptParamsOf, type GptDimensionName } from './gpt';
 export { BUILTIN_PLUGIN_SCHEMAS, checkPlugin, type OptionRule, type PluginSchema } from './plugins/index';
+export { checkProcessOptions, PROCESS_OPTION_DEFAULTS, type ProcessOptionIssue, type ProcessOptions, type ProcessOptionsResult } from './plugins/index';
 export { defaultLawVariables, MAX_BOOTSTRAP_NUMBERS } from './law-check';

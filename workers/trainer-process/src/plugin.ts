@@ -14,12 +14,11 @@
  * | no protocol line for progressTimeoutSeconds, or past timeoutSeconds | timed out, retried |
  * | cancelled | SIGTERM to the program's process group, SIGKILL after graceSeconds |
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import type { TrialRequest, TrialResult } from '@slab/spec';
+import { checkProcessOptions, formatPath, type ProcessOptions, type TrialRequest, type TrialResult } from '@slab/spec';
 import { InvalidTrialError, type TrainerPlugin, type TrialContext } from '@slab/worker-sdk';
 import { forgetGroup, recordGroup, stopLeftoverGroup } from './group';
-import { checkProcessOptions, type ProcessOptions } from './options';
 import { EXIT_CODES, REPORT_FD, type TrainerMessage } from './protocol';
 import { OutputTail, runTrainerProcess, type TrainerEnding } from './run';
 
@@ -51,6 +50,9 @@ export interface TrialDocument {
   resume: { step: number; checkpoint: string } | null;
 }
 
+/** File in the checkpoint directory that collects the trial's log across attempts. */
+export const TRIAL_LOG = 'trainer.log';
+
 /** Error name of a retryable timeout (shown in the trial's reason). */
 export class TrialTimedOutError extends Error {
   override readonly name = 'TrialTimedOut';
@@ -63,7 +65,7 @@ export class TrainerFailedError extends Error {
 
 function optionsOf(request: TrialRequest): ProcessOptions {
   const checked = checkProcessOptions(request.task.options);
-  if (!checked.ok) throw new InvalidTrialError(checked.issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+  if (!checked.ok) throw new InvalidTrialError(checked.issues.map((i) => `${formatPath(i.path)}: ${i.message}`).join('; '));
   return checked.options;
 }
 
@@ -102,11 +104,22 @@ export function createProcessPlugin(): TrainerPlugin {
     const cwd = opts.cwd ? resolve(opts.cwd) : process.cwd();
     if (!existsSync(cwd)) throw new InvalidTrialError(`task.options.cwd: no such directory ${JSON.stringify(cwd)} on this worker`);
     mkdirSync(ctx.checkpointDir, { recursive: true });
+    // The trial's log: the program's output and what the plugin did, kept beside the checkpoints
+    // (attempts append) and passed to the worker's log.
+    const logFile = join(ctx.checkpointDir, TRIAL_LOG);
+    const say = (line: string): void => {
+      ctx.log(line);
+      try {
+        appendFileSync(logFile, `${line}\n`);
+      } catch {
+        // the worker's log still has the line
+      }
+    };
 
     // Resume only from a checkpoint that exists here (a retry on another machine starts over).
     const uri = ctx.resume?.checkpointUri;
     const resume = uri && existsSync(uri) ? { step: ctx.resume!.step, checkpoint: uri } : null;
-    if (ctx.resume && ctx.resume.step > 0 && !resume) ctx.log(`no checkpoint of step ${ctx.resume.step} on this machine (${uri ?? 'none reported'}): starting from step 0`);
+    if (ctx.resume && ctx.resume.step > 0 && !resume) say(`no checkpoint of step ${ctx.resume.step} on this machine (${uri ?? 'none reported'}): starting from step 0`);
     const attempt = ctx.attempt ?? 1;
     const doc: TrialDocument = {
       protocol: 1,
@@ -129,9 +142,10 @@ export function createProcessPlugin(): TrainerPlugin {
     writeJson(trialFile, doc);
 
     const leftover = stopLeftoverGroup(ctx.checkpointDir);
-    if (leftover !== undefined) ctx.log(`stopped trainer process group ${leftover} left running by an earlier attempt`);
+    if (leftover !== undefined) say(`stopped trainer process group ${leftover} left running by an earlier attempt`);
 
     const reports = new Reports();
+    let missingSaid = false;
     const tail = new OutputTail();
     const onMessage = (m: TrainerMessage): void => {
       reports.lines++;
@@ -148,7 +162,12 @@ export function createProcessPlugin(): TrainerPlugin {
           break;
         case 'checkpoint': {
           const path = m.path === undefined ? ctx.checkpointDir : isAbsolute(m.path) ? m.path : resolve(cwd, m.path);
-          if (!existsSync(path)) throw new Error(`checkpoint.path: no such file or directory ${JSON.stringify(path)} (write the checkpoint before reporting it)`);
+          // Not an error: the program may already have replaced it by a newer one (lines are read
+          // after they are written). A retry resumes only from a checkpoint that exists.
+          if (!missingSaid && !existsSync(path)) {
+            missingSaid = true;
+            say(`checkpoint of step ${m.step} reported at ${JSON.stringify(path)}, which does not exist (any more): write checkpoints before reporting them`);
+          }
           reports.lastStep = Math.max(reports.lastStep, m.step);
           ctx.progress({ step: m.step, checkpointUri: path });
           break;
@@ -165,7 +184,7 @@ export function createProcessPlugin(): TrainerPlugin {
       }
     };
 
-    ctx.log(`attempt ${attempt}: starting ${opts.command.map((a) => JSON.stringify(a)).join(' ')}${resume ? ` (resume from step ${resume.step})` : ''}`);
+    say(`attempt ${attempt}: starting ${opts.command.map((a) => JSON.stringify(a)).join(' ')}${resume ? ` (resume from step ${resume.step})` : ''}`);
     const ending = await runTrainerProcess({
       command: opts.command,
       cwd,
@@ -188,20 +207,20 @@ export function createProcessPlugin(): TrainerPlugin {
       onMessage,
       onOutput: (stream, line) => {
         tail.add(line);
-        ctx.log(`${stream}: ${line}`);
+        say(`${stream}: ${line}`);
       },
       onStart: (pid) => recordGroup(ctx.checkpointDir, pid),
     });
     forgetGroup(ctx.checkpointDir);
     if (ending.kind === 'ended' && ending.stoppedBy) {
       const why = ending.stoppedBy.kind === 'cancelled' ? 'cancelled' : ending.stoppedBy.kind;
-      ctx.log(
+      say(
         ending.sigkilled
           ? `${why}: the trainer did not exit within the ${opts.graceSeconds} s grace period after SIGTERM and was killed (SIGKILL)`
           : `${why}: the trainer exited on SIGTERM within the ${opts.graceSeconds} s grace period`,
       );
     }
-    return outcome(ending, { req, reports, tail, started, resumedFromStep: resume?.step ?? 0, log: ctx.log });
+    return outcome(ending, { req, reports, tail, started, resumedFromStep: resume?.step ?? 0, log: say });
   }
 
   return {

@@ -68,6 +68,7 @@ describe('process plugin with a bash trainer', () => {
     expect(r.points[3]).toEqual({ step: 4, name: 'train_loss', value: 1 });
     expect(r.progress).toEqual([5, 10, 15, 20].map((step) => ({ step, checkpointUri: join(r.checkpointDir, 'state') })));
     expect(r.logs.some((l) => l.includes('stdout: bash trainer: trial s-t0000 attempt 1 from step 1'))).toBe(true);
+    expect(readFileSync(join(r.checkpointDir, 'trainer.log'), 'utf8')).toBe(`${r.logs.join('\n')}\n`);
     const doc = JSON.parse(readFileSync(join(r.checkpointDir, 'trial.json'), 'utf8')) as TrialDocument;
     expect(doc).toMatchObject({ protocol: 1, trialId: 's-t0000', attempt: 1, params: null, data: 640, seed: 7, options: {}, checkpointEvery: 5, resume: null });
   });
@@ -86,6 +87,12 @@ describe('process plugin with a bash trainer', () => {
     expect(r.result?.resumedFromStep).toBe(0);
     expect(r.points[0].step).toBe(1);
     expect(r.logs.some((l) => l.includes('no checkpoint of step 10 on this machine'))).toBe(true);
+  });
+
+  it('a reported checkpoint that is gone when the line is read is not an error; the log says so once', async () => {
+    const r = await run('vanishing');
+    expect(r.result?.status).toBe('completed');
+    expect(r.logs.filter((l) => l.includes('which does not exist (any more)'))).toHaveLength(1);
   });
 
   it('a malformed line fails the trial non-retryably, naming the line; the points before it are kept', async () => {
@@ -173,8 +180,8 @@ describe('process plugin with a bash trainer', () => {
 
   it('bad options fail validation with every path named', () => {
     const plugin = createProcessPlugin();
-    expect(() => plugin.validate!(request({ command: [], graceSeconds: -1, timeoutSecond: 5 }))).toThrow(
-      'task.options.command: expected a non-empty list: the program and its arguments, e.g. [python, train.py], got []; task.options.graceSeconds: expected a number of seconds ≥ 0, got -1; task.options.timeoutSecond: unknown key, did you mean "timeoutSeconds"?',
+    expect(() => plugin.validate!(request({ command: [], graceSeconds: -1, env: { A: [1] } }))).toThrow(
+      'task.options.command: expected a non-empty list: the program and its arguments, e.g. [python, train.py], got []; task.options.env.A: expected a string, got [1]; task.options.graceSeconds: expected a number of seconds ≥ 0, got -1',
     );
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkProcessOptions, LineSplitter, parseMessage, ProtocolError } from '../src/index';
+import { LineSplitter, parseMessage, ProtocolError } from '../src/index';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -53,27 +53,5 @@ describe('protocol lines', () => {
     const bytes = enc('{"name":"λ"}\n');
     expect(s.push(bytes.slice(0, 10))).toEqual([]);
     expect(s.push(bytes.slice(10))).toEqual([{ line: 1, text: '{"name":"λ"}' }]);
-  });
-});
-
-describe('process options', () => {
-  it('normalises defaults and passes unknown keys to the trainer', () => {
-    const r = checkProcessOptions({ command: ['python', 'train.py'], env: { A: 1, B: 'x' }, batchSize: 32 });
-    expect(r).toEqual({ ok: true, options: { command: ['python', 'train.py'], env: { A: '1', B: 'x' }, progressTimeoutSeconds: 600, graceSeconds: 10, trainer: { batchSize: 32 } } });
-  });
-
-  it('reports every mistake with its path', () => {
-    const r = checkProcessOptions({ command: ['', 3], cwd: '', env: { 'BAD-NAME': 'x', OK: { a: 1 } }, progressTimeoutSeconds: 0, Grace_Seconds: 1 });
-    expect(r.ok).toBe(false);
-    expect(!r.ok && r.issues).toEqual([
-      { path: 'task.options.command[0]', message: 'expected a non-empty string (the program), got ""' },
-      { path: 'task.options.command[1]', message: 'expected a string, got 3' },
-      { path: 'task.options.cwd', message: 'expected a directory path, got ""' },
-      { path: 'task.options.env.BAD-NAME', message: 'expected a variable name of letters, digits and underscores' },
-      { path: 'task.options.env.OK', message: 'expected a string, got {"a":1}' },
-      { path: 'task.options.progressTimeoutSeconds', message: 'expected a number of seconds > 0, got 0' },
-      { path: 'task.options.Grace_Seconds', message: 'unknown key, did you mean "graceSeconds"? (keys other than command, cwd, env, timeoutSeconds, progressTimeoutSeconds, graceSeconds go to the trainer)' },
-    ]);
-    expect(checkProcessOptions(undefined)).toEqual({ ok: false, issues: [{ path: 'task.options', message: 'expected a mapping with at least a command (e.g. { command: [python, train.py] }), got nothing' }] });
   });
 });

@@ -26,6 +26,11 @@ export interface PluginSchema {
   name: string;
   /** Every key the plugin reads from `task.options`; others are unknown keys (with did-you-mean). */
   options: Record<string, OptionRule>;
+  /**
+   * Who receives the keys not in `options` (e.g. "the program" for `process`): set, such keys are
+   * allowed and only a near miss of a declared key is reported.
+   */
+  otherOptions?: string;
   /** Dimensions the plugin honours; a spec sweeping any other is refused, with `dimensionsNote` saying why. */
   dimensions: readonly DimensionName[];
   dimensionsNote?: string;
@@ -90,6 +95,10 @@ export function checkPlugin(root: Obj, schemas: Record<string, PluginSchema>, is
       continue;
     }
     const near = closest(k, known);
+    if (schema.otherOptions !== undefined) {
+      if (near) issues.add(path, `unknown key, did you mean "${near}"? (keys other than ${known.join(', ')} go to ${schema.otherOptions})`);
+      continue;
+    }
     // "unknown key" first: the YAML layer then points at the key, not its value.
     issues.add(path, near ? `unknown key, did you mean "${near}"? (an option of the ${schema.name} plugin)` : `unknown key, expected one of the ${schema.name} options ${known.join(', ')}`);
   }
