@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { compareLaws, getLaw, matchesHoldout, parseHoldout, renderFitSvg, splitData, type FitReport, type LawComparisonRow } from '@slab/laws';
 import { sci, table } from '../format';
-import { fitOptionsFrom, loadRuns, type FitCommandOptions } from './fit-input';
+import { fitOptionsFrom, loadRuns, progressReporter, type FitCommandOptions } from './fit-input';
 
 export async function runCompare(file: string, names: string[], opts: FitCommandOptions): Promise<{ rows: LawComparisonRow[]; text: string; plot?: string }> {
   if (names.length < 2) throw new Error(`--compare: expected two or more law names separated by commas, got "${names.join(',')}"`);
@@ -21,7 +21,8 @@ export async function runCompare(file: string, names: string[], opts: FitCommand
   const runs = await loadRuns(file, laws[0], opts);
   const { data } = runs;
   const reports = new Map<string, FitReport>();
-  const rows = compareLaws(data, names, options, opts.holdout, reports).sort((a, b) => rank(a) - rank(b));
+  const progress = progressReporter(opts);
+  const rows = compareLaws(data, names, { ...options, ...(progress ? { onProgress: progress } : {}) }, opts.holdout, reports).sort((a, b) => rank(a) - rank(b));
   const fitted = rows.find((r) => !r.error)?.nPoints ?? 0;
   const lines = [
     `${names.length} laws fitted to ${fitted} of ${runs.totalRows} runs of ${file}${opts.holdout ? `, holding out ${opts.holdout}` : ''}${runs.droppedSummary ? ` (${runs.droppedSummary})` : ''}`,

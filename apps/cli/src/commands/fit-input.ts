@@ -229,3 +229,18 @@ export function resolveTarget(given: Record<string, number>, law: LawDefinition)
 export function describeDropped(r: LoadedRuns): string {
   return r.droppedSummary ? ` (${r.droppedSummary})` : '';
 }
+
+/** Progress on stderr for fits that take a while (every 2 s at most); silent for short fits and in tests. */
+export function progressReporter(opts: FitCommandOptions): ((done: number, total: number) => void) | undefined {
+  const out = opts.progress ?? (process.stderr.isTTY && !opts.json ? (l: string) => process.stderr.write(`${l}\n`) : undefined);
+  if (!out) return undefined;
+  const began = Date.now();
+  let last = began;
+  return (done, total) => {
+    const now = Date.now();
+    if (now - last < 2000 && done < total) return;
+    if (now - began < 2000) return;
+    last = now;
+    out(`fitting ${opts.compare ?? opts.law}: ${done}/${total} starts optimised, ${((now - began) / 1000).toFixed(0)} s`);
+  };
+}

@@ -13,7 +13,7 @@ import {
 import { fitLawParallel } from '@slab/laws/parallel';
 import { runCompare } from './compare';
 import {
-  fitOptionsFrom, loadRuns, parseTargetList, readTargetsCsv, resolveTarget, type FitCommandOptions, type ResolvedTarget,
+  fitOptionsFrom, loadRuns, parseTargetList, progressReporter, readTargetsCsv, resolveTarget, type FitCommandOptions, type ResolvedTarget,
 } from './fit-input';
 import { runIsoflop } from './fit-isoflop';
 
@@ -118,21 +118,6 @@ function answer(report: FitReport, t: ResolvedTarget): TargetAnswer {
   }
   const p = predictInterval(report, t.x);
   return { given: t.given, kind: 'point', x: t.x, value: p.value, lo: p.lo, hi: p.hi, ...(p.warning ? { warning: p.warning } : {}) };
-}
-
-/** Progress on stderr for fits that take a while (every 2 s at most); silent for short fits and in tests. */
-function progressReporter(opts: FitCommandOptions): ((done: number, total: number) => void) | undefined {
-  const out = opts.progress ?? (process.stderr.isTTY && !opts.json ? (l: string) => process.stderr.write(`${l}\n`) : undefined);
-  if (!out) return undefined;
-  const began = Date.now();
-  let last = began;
-  return (done, total) => {
-    const now = Date.now();
-    if (now - last < 2000 && done < total) return;
-    if (now - began < 2000) return;
-    last = now;
-    out(`fitting ${opts.law}: ${done}/${total} starts optimised, ${((now - began) / 1000).toFixed(0)} s`);
-  };
 }
 
 function humanText(r: FitCommandResult, file: string): string {
