@@ -216,7 +216,12 @@ export function fitSweep(spec: SweepSpec, results: TrialResult[], planned?: Tria
       : [{ key: `metric=${metric}`, values: {}, summary: { ...fit.summary, detail: undefined } }],
   );
   const summary: FitSummary = { ...primary.fit.summary, group: `metric=${primary.metric}${primary.fit.summary.group ? ` ${primary.fit.summary.group}` : ''}`, groups };
-  const report = { ...(primary.fit.report as object), metrics: perMetric.map(({ metric, fit }) => ({ metric, report: fit.report })) };
+  // `groups` in the curation-group shape, so readers of grouped fits (console) draw every metric's law.
+  const reportGroups = perMetric.flatMap(({ metric, fit }) => {
+    const r = fit.report as { groups?: { key: string; values: Record<string, string | number>; report: unknown }[] };
+    return r.groups ? r.groups.map((g) => ({ ...g, key: `metric=${metric} ${g.key}` })) : [{ key: `metric=${metric}`, values: {}, report: fit.report }];
+  });
+  const report = { ...(primary.fit.report as object), group: summary.group, groups: reportGroups, metrics: perMetric.map(({ metric, fit }) => ({ metric, report: fit.report })) };
   return { summary, report };
 }
 

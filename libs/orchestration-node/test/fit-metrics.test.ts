@@ -27,6 +27,8 @@ describe('fitSweep with law.metrics', () => {
     expect(out.target!.label).toBe('eval_loss_ood at N=1.00e+6, D=1.00e+7');
     expect(out.target!.value).toBeCloseTo(ood(1e6, 1e7), 2);
     expect((report as { metrics: { metric: string }[] }).metrics.map((m) => m.metric)).toEqual(['eval_loss', 'eval_loss_ood']);
+    // Grouped-fit readers (the console) find every metric's report under the same keys.
+    expect((report as { groups: { key: string }[] }).groups.map((g) => g.key)).toEqual(summary.groups!.map((g) => g.key));
   });
 
   it('a metric no trial reports is skipped with its reason, the others still fit', () => {
