@@ -69,16 +69,26 @@ const dbValue = (v: number): number | null => (Number.isNaN(v) ? null : v);
 
 /**
  * Content digest of a sequenced frame, to tell a resend (same content) from a different frame under
- * the same seq. Names and statuses carry no control characters (the wire format refuses them), so
- * tab/newline separators are unambiguous; String() keeps NaN and ±Infinity apart.
+ * the same seq. Numbers are hashed as their IEEE-754 bytes (NaN and ±Infinity stay apart, no
+ * formatting cost); names and statuses carry no control characters (the wire format refuses them),
+ * so newline separators are unambiguous.
  */
 function frameDigest(kind: 'metrics' | 'event', body: MetricFrame | TrialEvent): string {
   const h = createHash('sha256').update(kind);
   if (kind === 'metrics') {
-    for (const p of (body as MetricFrame).points) h.update(`\n${p.step}\t${p.name}\t${String(p.value)}\t${String(p.wallTime)}`);
+    const points = (body as MetricFrame).points;
+    const numbers = new Float64Array(points.length * 3);
+    let names = '';
+    points.forEach((p, i) => {
+      numbers[3 * i] = p.step;
+      numbers[3 * i + 1] = p.value;
+      numbers[3 * i + 2] = p.wallTime;
+      names += `${p.name}\n`;
+    });
+    h.update(new Uint8Array(numbers.buffer)).update(names);
   } else {
     const e = body as TrialEvent;
-    h.update(`\n${e.status}\t${String(e.wallTime)}\t${e.infoJson}`);
+    h.update(new Uint8Array(Float64Array.of(e.wallTime).buffer)).update(`${e.status}\n${e.infoJson}`);
   }
   return h.digest('base64url');
 }
