@@ -100,7 +100,8 @@ export function registerClientCommands(program: Command): void {
       const fit = detail.fit?.summary ?? status.lastFit;
       if (fit) {
         console.log(`\nfit (${fit.nPoints} points${fit.converged ? '' : ', NOT converged'}): ${fit.formula ?? fit.skipped}`);
-        if (fit.target) console.log(`target ${fit.target.label}: ${sci(fit.target.value, 4)} [${sci(fit.target.lo, 4)}, ${sci(fit.target.hi, 4)}]`);
+        if (fit.target) console.log(`target ${fit.target.label}: ${sci(fit.target.value, 4)} [${sci(fit.target.lo, 4)}, ${sci(fit.target.hi, 4)}]${fit.target.warning ? `  WARNING: ${fit.target.warning}` : ''}`);
+        if (fit.identifiability && fit.identifiability.verdict !== 'identified') console.log(`identifiability: ${fit.identifiability.verdict}: ${fit.identifiability.undetermined.join(', ')} not determined by the data`);
         if (fit.holdoutError !== undefined) console.log(`held-out error: ${(fit.holdoutError * 100).toFixed(2)}%`);
         for (const d of fit.diagnostics ?? []) console.log(`note: ${d}`);
         if (fit.groups?.length) {
