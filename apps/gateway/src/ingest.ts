@@ -85,6 +85,17 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
   });
 
   ws.on('message', (data, isBinary) => {
+    // Whatever goes wrong with one message is this connection's problem, never the process's: a
+    // throw out of a ws listener would be an uncaught exception.
+    try {
+      onMessage(data, isBinary);
+    } catch (err) {
+      log(`ws ${who()}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      if (ws.readyState === WebSocket.OPEN) ws.close(CloseCode.internalError, 'internal error');
+    }
+  });
+
+  function onMessage(data: WebSocket.RawData, isBinary: boolean): void {
     const bytes = toBytes(data);
     if (!authenticated && bytes.length > limits.maxUnauthenticatedBytes) {
       return close(CloseCode.messageTooBig, `at most ${limits.maxUnauthenticatedBytes} bytes before Hello`);
@@ -114,7 +125,7 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
       const body = frame.kind === 'metrics' ? frame.metrics : frame.kind === 'event' ? frame.event : frame.kind === 'open' ? frame.open : undefined;
       refuse('store-failed', `gateway could not store the ${frame.kind} frame: ${err instanceof Error ? err.message : String(err)}`, body?.trialId, body?.attempt);
     }
-  });
+  }
 
   function handleFrame(frame: ClientFrame): void {
     switch (frame.kind) {

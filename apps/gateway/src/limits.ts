@@ -85,6 +85,8 @@ export const CloseCode = {
   policyViolation: 1008,
   /** A message over the size limit. */
   messageTooBig: 1009,
+  /** The gateway failed in a way the peer did not cause. */
+  internalError: 1011,
   /** A subscriber too slow to keep up. */
   tryAgainLater: 1013,
 } as const;
