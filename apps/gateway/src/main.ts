@@ -1,28 +1,42 @@
 /**
  * Runs the gateway: `tsx apps/gateway/src/main.ts --db slab.db --token T [--port 7300]
- * [--host 127.0.0.1] [--console-dir DIR]`. Flags fall back to SLAB_DB, SLAB_TOKEN,
- * SLAB_GATEWAY_PORT, SLAB_GATEWAY_HOST, SLAB_CONSOLE_DIR. Runs without an orchestrator: `slab up`
- * embeds startGateway with the Temporal-backed SweepControl instead.
+ * [--host 127.0.0.1] [--console-dir DIR] [--ingest-token T] [--read-token T] [--closed-reads]
+ * [--allowed-host NAME ...]`. Flags fall back to SLAB_DB, SLAB_TOKEN, SLAB_GATEWAY_PORT,
+ * SLAB_GATEWAY_HOST, SLAB_CONSOLE_DIR, SLAB_INGEST_TOKEN, SLAB_READ_TOKEN. Runs without an
+ * orchestrator: `slab up` embeds startGateway with the Temporal-backed SweepControl instead.
  */
 import { parseArgs } from 'node:util';
+import type { Credential } from './auth';
 import { startGateway } from './gateway';
 
-const { values } = parseArgs({
-  options: {
-    db: { type: 'string' },
-    token: { type: 'string' },
-    port: { type: 'string' },
-    host: { type: 'string' },
-    'console-dir': { type: 'string' },
-    help: { type: 'boolean', short: 'h' },
-  },
-});
+const USAGE =
+  'usage: gateway --db FILE --token TOKEN [--port 7300] [--host 127.0.0.1] [--console-dir DIR]\n' +
+  '               [--ingest-token TOKEN] [--read-token TOKEN] [--closed-reads] [--allowed-host NAME ...]\n' +
+  'env: SLAB_DB, SLAB_TOKEN, SLAB_GATEWAY_PORT, SLAB_GATEWAY_HOST, SLAB_CONSOLE_DIR, SLAB_INGEST_TOKEN, SLAB_READ_TOKEN\n';
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      db: { type: 'string' },
+      token: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'console-dir': { type: 'string' },
+      'ingest-token': { type: 'string' },
+      'read-token': { type: 'string' },
+      'closed-reads': { type: 'boolean' },
+      'allowed-host': { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+} catch (err) {
+  process.stderr.write(`${(err as Error).message}\n${USAGE}`);
+  process.exit(2);
+}
 
 if (values.help) {
-  process.stdout.write(
-    'usage: gateway --db FILE --token TOKEN [--port 7300] [--host 127.0.0.1] [--console-dir DIR]\n' +
-      'env: SLAB_DB, SLAB_TOKEN, SLAB_GATEWAY_PORT, SLAB_GATEWAY_HOST, SLAB_CONSOLE_DIR\n',
-  );
+  process.stdout.write(USAGE);
   process.exit(0);
 }
 
@@ -40,6 +54,13 @@ if (!dbPath || !token || !Number.isInteger(port)) {
   process.exit(2);
 }
 
+// Scoped tokens: trainer nodes get an ingest-only token, dashboards a read-only one.
+const credentials: Credential[] = [];
+const ingestToken = values['ingest-token'] ?? env.SLAB_INGEST_TOKEN;
+const readToken = values['read-token'] ?? env.SLAB_READ_TOKEN;
+if (ingestToken) credentials.push({ token: ingestToken, scopes: ['ingest'] });
+if (readToken) credentials.push({ token: readToken, scopes: ['read'] });
+
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 try {
   gateway = await startGateway({
@@ -48,6 +69,9 @@ try {
     port,
     host: values.host ?? env.SLAB_GATEWAY_HOST,
     consoleDir: values['console-dir'] ?? env.SLAB_CONSOLE_DIR,
+    credentials,
+    openReads: !values['closed-reads'],
+    allowedHosts: values['allowed-host'] ?? [],
   });
 } catch (err) {
   // One line a person can act on (port in use, bad database path), not a stack trace.
