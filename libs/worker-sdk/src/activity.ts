@@ -50,6 +50,12 @@ function invalid(message: string): ApplicationFailure {
   return ApplicationFailure.nonRetryable(message, INVALID);
 }
 
+/** This attempt was replaced by a newer one (Temporal no longer waits for it; the error is for logs). */
+function supersededFailure(signal: AbortSignal): ApplicationFailure {
+  const reason = signal.reason instanceof Error ? signal.reason.message : 'a newer attempt owns the trial';
+  return ApplicationFailure.retryable(`stopped: ${reason}`, 'AttemptSuperseded');
+}
+
 /** Ids become directory names; keep them to a safe alphabet. */
 function safeSegment(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, '_');
@@ -133,6 +139,18 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
     let lastProgress: TrialProgress | undefined = resume;
     const keepAlive = setInterval(() => context.heartbeat(lastProgress), Math.max(500, (info.heartbeatTimeoutMs ?? 30_000) / 2));
     keepAlive.unref();
+    // A stalled attempt that comes back after its retry finds its stream refused as superseded:
+    // stop training rather than compute results no one will take.
+    const superseded = new AbortController();
+    const fenceCheck = setInterval(() => {
+      if (stream.refusal?.code === 'superseded') superseded.abort(new Error(stream.refusal.message));
+    }, 1000);
+    fenceCheck.unref();
+    const signal = AbortSignal.any([context.cancellationSignal, superseded.signal]);
+    const stopTimers = (): void => {
+      clearInterval(keepAlive);
+      clearInterval(fenceCheck);
+    };
 
     const ctx: TrialContext = {
       request,
@@ -152,7 +170,7 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
         lastProgress = p;
         context.heartbeat(p);
       },
-      signal: context.cancellationSignal,
+      signal,
       checkpointDir,
       log: say,
       attempt,
@@ -162,7 +180,8 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
     try {
       result = await plugin.run(ctx);
     } catch (err) {
-      clearInterval(keepAlive);
+      stopTimers();
+      if (superseded.signal.aborted && !context.cancellationSignal.aborted) throw supersededFailure(superseded.signal);
       if (context.cancellationSignal.aborted || err instanceof CancelledFailure) {
         stream.event('stopped', { attempt, reason: 'cancelled' });
         await flush();
@@ -175,7 +194,8 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
       if (isInvalid) throw invalid(message);
       throw err;
     }
-    clearInterval(keepAlive);
+    stopTimers();
+    if (superseded.signal.aborted && !context.cancellationSignal.aborted) throw supersededFailure(superseded.signal);
     if (context.cancellationSignal.aborted) {
       // The plugin stopped early because we asked it to: report a cancellation, not a result.
       stream.event('stopped', { attempt, reason: 'cancelled', steps: result.steps });

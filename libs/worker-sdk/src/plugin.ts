@@ -15,7 +15,7 @@ export interface TrialContext {
   emit(step: number, name: string, value: number): void;
   /** Report progress; call after each checkpoint and every few steps. Cheap to call often. */
   progress(p: TrialProgress): void;
-  /** Aborted when Temporal cancels the activity or the worker shuts down. */
+  /** Aborted when Temporal cancels the activity, the worker shuts down, or a newer attempt took the trial over. */
   signal: AbortSignal;
   /** Directory for this trial's checkpoints (shared by attempts on the same machine). */
   checkpointDir: string;

@@ -254,4 +254,39 @@ describe('runTrial after a kill between a checkpoint and the ack of its metrics'
     // Steps 0..5 come again from the record, then 6..9 from training: nothing missing.
     expect([...new Set(sent.map((p) => p.step))].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
+
+  it('stops a superseded attempt (a retry owns the trial) instead of training on, and reports no result', async () => {
+    const events: string[] = [];
+    let emitted = 0;
+    const message = 'metrics.attempt: attempt 1 of trial "s1-t0088" was superseded by attempt 2; its frames are not stored';
+    const emitter: MetricEmitterLike = {
+      openTrial: () => ({
+        point: () => void (emitted += 1),
+        event: (status) => void events.push(status),
+        flush: async () => undefined,
+        // the gateway refuses the stream once the retry has opened the trial
+        get refusal() {
+          return emitted >= 3 ? { code: 'superseded', message } : undefined;
+        },
+      }),
+    };
+    let steps = 0;
+    const plugin: TrainerPlugin = {
+      name: 'slow',
+      async run(ctx) {
+        for (; steps < 100_000 && !ctx.signal.aborted; steps++) {
+          ctx.emit(steps, 'train_loss', 1);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+        return result(ctx.request, 'completed', 0, steps);
+      },
+    };
+    const { runTrial } = createTrialActivities({ plugin, emitter, checkpointRoot: root, log: () => {} });
+    const err = await mockEnv({ attempt: 1 }).run(runTrial, { ...request(), trialId: 's1-t0088' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect((err as ApplicationFailure).type).toBe('AttemptSuperseded');
+    expect((err as Error).message).toBe(`stopped: ${message}`);
+    expect(steps).toBeLessThan(100_000);
+    expect(events).toEqual(['running']); // no completed event from the zombie
+  });
 });
