@@ -183,6 +183,33 @@ describe('inputs, options and plots', () => {
   });
 });
 
+describe('slab fit --chain', () => {
+  it('chains a loss law into a downstream-error law: targets in the loss law\'s variables, intervals from both fits', async () => {
+    const dir = tmp();
+    const rng = mulberry32(5);
+    const lossCsv = join(dir, 'loss.csv');
+    const xs = Array.from({ length: 20 }, (_, i) => 100 * 1.5 ** i);
+    writeFileSync(lossCsv, `x,loss\n${xs.map((x) => `${x},${(1.5 + 30 * x ** -0.4) * (1 + 0.003 * gauss(rng))}`).join('\n')}\n`);
+    const lossFit = await runFit(lossCsv, { law: 'power-law-plus-constant', columns: 'x=x,L=loss', bootstrap: 50, json: true, threads: 1 });
+    const lossJson = join(dir, 'loss.json');
+    writeFileSync(lossJson, lossFit.text);
+    const errCsv = join(dir, 'err.csv');
+    const Ls = Array.from({ length: 12 }, (_, i) => 1.6 + 0.15 * i);
+    const down = getLaw('downstream-error');
+    writeFileSync(errCsv, `loss,err\n${Ls.map((l) => `${l},${down.predict({ epsilon: 0.9, k: 20, gamma: 2 }, { L: l }) + 0.005 * gauss(rng)}`).join('\n')}\n`);
+    const r = await runFit(errCsv, { law: 'downstream-error', columns: 'L=loss,err=err', bootstrap: 50, chain: lossJson, target: 'x=1e5', threads: 1 });
+    const t = r.targets[0];
+    const L = getLaw('power-law-plus-constant').predict(lossFit.report.params, { x: 1e5 });
+    expect(t.chained!.value).toBeCloseTo(L, 12);
+    expect(t.value).toBeCloseTo(down.predict(r.report.params, { L }), 12);
+    expect(t.lo).toBeLessThan(t.value);
+    expect(t.hi).toBeGreaterThan(t.value);
+    expect(r.text).toMatch(/target x=100000: \S+ \[\S+, \S+\] \(via power-law-plus-constant = \S+, both fits' uncertainty\)/);
+    await expect(runFit(errCsv, { law: 'downstream-error', columns: 'L=loss,err=err', chain: lossJson, target: 'L=2' })).rejects.toThrow(/--target \{"L":2\}: L is not a variable of law power-law-plus-constant/);
+    await expect(runFit(errCsv, { law: 'downstream-error', columns: 'L=loss,err=err', chain: errCsv, target: 'x=1' })).rejects.toThrow(/--chain .*err\.csv: expected the JSON written by `slab fit --json`/);
+  });
+});
+
 describe('slab predict answers with intervals', () => {
   const rng = mulberry32(1);
   const law = getLaw('chinchilla');

@@ -29,6 +29,8 @@ export interface FitCommandOptions {
   plot?: string;
   compare?: string;
   isoflop?: boolean;
+  /** `slab fit --json` output of an upstream law (e.g. loss): targets are given in its variables and chained through this fit. */
+  chain?: string;
   /** Progress lines for long fits (default: stderr when it is a terminal). */
   progress?: (line: string) => void;
 }

@@ -4,10 +4,10 @@
  * any CSV with @slab/laws (the same library the sweep's fitLaws activity uses) and prints the law, intervals,
  * convergence, identifiability, dropped rows, holdout error, frontier and every target with its interval.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
-  computeOptimalFrontier, formatLaw, getLaw, listLaws, matchesHoldout, parseHoldout, predictInterval, renderFitSvg, splitData, untrustworthy,
+  chainPredict, computeOptimalFrontier, formatLaw, getLaw, listLaws, matchesHoldout, parseHoldout, predictInterval, renderFitSvg, splitData, untrustworthy,
   type FitData, type FitReport, type FrontierPoint,
 } from '@slab/laws';
 import { fitLawParallel } from '@slab/laws/parallel';
@@ -31,6 +31,8 @@ export interface TargetAnswer {
   /** Why the interval should not be trusted, when it should not. */
   warning?: string;
   frontier?: FrontierPoint;
+  /** With --chain: the upstream law's prediction at x, fed into this law. */
+  chained?: { law: string; value: number };
 }
 
 export interface FitCommandResult {
@@ -60,8 +62,9 @@ async function targetsFrom(opts: FitCommandOptions): Promise<Record<string, numb
 export async function runFit(file: string, opts: FitCommandOptions): Promise<FitCommandResult> {
   const law = getLaw(opts.law);
   const fitOptions = fitOptionsFrom(opts, law);
-  // Targets are checked before the fit, so a bad one costs nothing.
-  const resolved: ResolvedTarget[] = (await targetsFrom(opts)).map((t) => resolveTarget(t, law));
+  const upstream = opts.chain ? await readChain(opts.chain, law.variables) : undefined;
+  // Targets are checked before the fit, so a bad one costs nothing; with --chain they are in the upstream law's variables.
+  const resolved: ResolvedTarget[] = (await targetsFrom(opts)).map((t) => resolveTarget(t, upstream ? getLaw(upstream.law) : law));
   const runs = await loadRuns(file, law, opts);
   const { data } = runs;
   let fitData = data;
@@ -92,7 +95,7 @@ export async function runFit(file: string, opts: FitCommandOptions): Promise<Fit
     const rmsle = Math.sqrt(predictions.reduce((s, p) => s + (Math.log(p.predicted) - Math.log(p.y)) ** 2, 0) / predictions.length);
     result.holdout = { rule: opts.holdout!, points: predictions.length, meanAbsRelError: mare, rmsle, predictions };
   }
-  for (const t of resolved) result.targets.push(answer(report, t));
+  for (const t of resolved) result.targets.push(upstream ? chained(upstream, report, t) : answer(report, t));
   if (law.frontier) {
     const firstC = resolved.find((t) => t.kind === 'frontier');
     result.frontier = firstC ? result.targets.find((t) => t.kind === 'frontier')!.frontier : computeOptimalFrontier(report, Math.max(...data.x.map((r) => r.C)) * 10);
@@ -108,6 +111,27 @@ export async function runFit(file: string, opts: FitCommandOptions): Promise<Fit
 /** Column names for the plot's axis titles (law variable -> CSV column). */
 function axisLabels(c: { x: Record<string, string>; y: string }): Record<string, string> {
   return { ...c.x, y: c.y };
+}
+
+/** Reads an upstream fit (`slab fit --json` output) whose predictions feed this law's single variable. */
+async function readChain(file: string, variables: string[]): Promise<FitReport> {
+  let parsed: { report?: FitReport };
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`--chain ${file}: expected the JSON written by \`slab fit --json\` (${(e as Error).message})`);
+  }
+  const rep = parsed.report;
+  if (!rep || typeof rep.law !== 'string' || typeof rep.params !== 'object') throw new Error(`--chain ${file}: no "report" with "law" and "params" (write it with \`slab fit ... --json > ${file}\`)`);
+  getLaw(rep.law);
+  if (variables.length !== 1) throw new Error(`--chain: the chained law must take one variable (the upstream law's output); ${variables.join(', ')} given`);
+  return rep;
+}
+
+function chained(upstream: FitReport, report: FitReport, t: ResolvedTarget): TargetAnswer {
+  if (t.kind !== 'point') throw new Error(`--chain: give the upstream law's variables (${getLaw(upstream.law).variables.join(', ')}), not a compute budget`);
+  const c = chainPredict(upstream, report, t.x);
+  return { given: t.given, kind: 'point', x: t.x, value: c.value, lo: c.lo, hi: c.hi, chained: { law: upstream.law, value: c.intermediate }, ...(c.warning ? { warning: c.warning } : {}) };
 }
 
 function answer(report: FitReport, t: ResolvedTarget): TargetAnswer {
@@ -162,8 +186,9 @@ function humanText(r: FitCommandResult, file: string): string {
   for (const t of r.targets) {
     const where = Object.entries(t.given).map(([k, v]) => `${k}=${g(v)}`).join(', ');
     const what = t.kind === 'frontier' ? `compute-optimal loss at ${where}` : `target ${where}`;
-    const iv = bs ? ` [${g(t.lo)}, ${g(t.hi)}]` : ' (no interval: run with --bootstrap N)';
-    lines.push(`${what}: ${g(t.value)}${iv}${t.warning ? `  WARNING: ${t.warning}` : ''}`);
+    const iv = t.lo !== t.hi || bs ? ` [${g(t.lo)}, ${g(t.hi)}]` : ' (no interval: run with --bootstrap N)';
+    const via = t.chained ? ` (via ${t.chained.law} = ${g(t.chained.value)}, both fits' uncertainty)` : '';
+    lines.push(`${what}: ${g(t.value)}${iv}${via}${t.warning ? `  WARNING: ${t.warning}` : ''}`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -191,6 +216,7 @@ export function registerFitCommand(program: Command): void {
     .option('--json', 'print the full report as JSON')
     .option('--plot <file>', 'write an SVG plot')
     .option('--compare <laws>', 'fit several laws (same variables) to the same runs, with the same options, and rank them')
+    .option('--chain <json>', 'an upstream fit (`slab fit --json` output, e.g. a loss law): targets in its variables are chained through this law, intervals from both fits')
     .option('--isoflop', 'IsoFLOP analysis (Chinchilla approaches 1 and 2): per compute budget a parabola in log N, then N*(C), D*(C)')
     .addHelpText('after', () => `\nLaws:\n${listLaws().map((l) => `  ${l.name.padEnd(24)} ${l.formula}`).join('\n')}\n`)
     .action(async (csv: string, opts: FitCommandOptions) => {
