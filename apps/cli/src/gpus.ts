@@ -7,12 +7,17 @@ import { spawnSync } from 'node:child_process';
 
 type Smi = () => { status: number | null; stdout: string | null };
 
-export function visibleGpuCount(env: NodeJS.ProcessEnv = process.env, smi: Smi = () => spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8' })): number {
+/** The ids of the GPUs this node offers (CUDA_VISIBLE_DEVICES entries, else `nvidia-smi -L` indices). */
+export function visibleGpuIds(env: NodeJS.ProcessEnv = process.env, smi: Smi = () => spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8' })): string[] {
   const visible = env.CUDA_VISIBLE_DEVICES;
-  if (visible !== undefined) return visible.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== '-1').length;
+  if (visible !== undefined) return visible.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== '-1');
   const r = smi();
-  if (r.status !== 0 || typeof r.stdout !== 'string') return 0;
-  return r.stdout.split('\n').filter((l) => /^GPU \d+:/.test(l)).length;
+  if (r.status !== 0 || typeof r.stdout !== 'string') return [];
+  return r.stdout.split('\n').flatMap((l) => /^GPU (\d+):/.exec(l)?.[1] ?? []);
+}
+
+export function visibleGpuCount(env: NodeJS.ProcessEnv = process.env, smi: Smi = () => spawnSync('nvidia-smi', ['-L'], { encoding: 'utf8' })): number {
+  return visibleGpuIds(env, smi).length;
 }
 
 /** Default trials at once: one per GPU for a GPU backend, else one (CPU training uses every core). */

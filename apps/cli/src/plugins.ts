@@ -1,10 +1,12 @@
 /** Trainer plugins a `slab worker` can host, loaded on demand so a worker pays only for what it runs. */
 import { combinePlugins, type TrainerPlugin } from '@slab/worker-sdk';
+import { visibleGpuIds } from './gpus';
 
 const loaders: Record<string, () => Promise<TrainerPlugin>> = {
   tfjs: async () => (await import('@slab/worker-tfjs')).createTfjsPlugin(),
   replay: async () => (await import('@slab/worker-replay')).createReplayPlugin(),
-  process: async () => (await import('@slab/worker-process')).createProcessPlugin(),
+  // Each running trainer program gets one of the node's GPUs (CUDA_VISIBLE_DEVICES).
+  process: async () => (await import('@slab/worker-process')).createProcessPlugin({ devices: visibleGpuIds() }),
 };
 
 export const pluginNames = Object.keys(loaders);

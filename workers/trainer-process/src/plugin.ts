@@ -18,6 +18,7 @@ import { appendFileSync, existsSync, mkdirSync, renameSync, writeFileSync } from
 import { isAbsolute, join, resolve } from 'node:path';
 import { checkProcessOptions, formatPath, type ProcessOptions, type TrialRequest, type TrialResult } from '@slab/spec';
 import { InvalidTrialError, type TrainerPlugin, type TrialContext } from '@slab/worker-sdk';
+import { DevicePool } from './devices';
 import { forgetGroup, recordGroup, stopLeftoverGroup } from './group';
 import { EXIT_CODES, REPORT_FD, type TrainerMessage } from './protocol';
 import { OutputTail, runTrainerProcess, type TrainerEnding } from './run';
@@ -92,7 +93,16 @@ class Reports {
   lines = 0;
 }
 
-export function createProcessPlugin(): TrainerPlugin {
+export interface ProcessPluginOptions {
+  /**
+   * Accelerators of this node (CUDA_VISIBLE_DEVICES ids): each running trial gets one of its own as
+   * CUDA_VISIBLE_DEVICES, unless the spec's `task.options.env` sets that variable. Empty: none set.
+   */
+  devices?: readonly string[];
+}
+
+export function createProcessPlugin(pluginOptions: ProcessPluginOptions = {}): TrainerPlugin {
+  const devices = new DevicePool(pluginOptions.devices ?? []);
   function validate(request: TrialRequest): void {
     optionsOf(request);
   }
@@ -184,12 +194,14 @@ export function createProcessPlugin(): TrainerPlugin {
       }
     };
 
-    say(`attempt ${attempt}: starting ${opts.command.map((a) => JSON.stringify(a)).join(' ')}${resume ? ` (resume from step ${resume.step})` : ''}`);
+    const device = 'CUDA_VISIBLE_DEVICES' in opts.env ? undefined : devices.take();
+    say(`attempt ${attempt}: starting ${opts.command.map((a) => JSON.stringify(a)).join(' ')}${resume ? ` (resume from step ${resume.step})` : ''}${device !== undefined ? ` on device ${device}` : ''}`);
     const ending = await runTrainerProcess({
       command: opts.command,
       cwd,
       env: {
         ...(process.env as Record<string, string>),
+        ...(device !== undefined ? { CUDA_VISIBLE_DEVICES: device } : {}),
         ...opts.env,
         SLAB_TRIAL_FILE: trialFile,
         SLAB_REPORT_FD: String(REPORT_FD),
@@ -210,7 +222,7 @@ export function createProcessPlugin(): TrainerPlugin {
         say(`${stream}: ${line}`);
       },
       onStart: (pid) => recordGroup(ctx.checkpointDir, pid),
-    });
+    }).finally(() => devices.give(device));
     forgetGroup(ctx.checkpointDir);
     if (ending.kind === 'ended' && ending.stoppedBy) {
       const why = ending.stoppedBy.kind === 'cancelled' ? 'cancelled' : ending.stoppedBy.kind;
@@ -225,7 +237,8 @@ export function createProcessPlugin(): TrainerPlugin {
 
   return {
     name: 'process',
-    init: async () => ({ backend: 'process' }),
+    // A GPU backend name makes `slab worker` default to one trial per device.
+    init: async () => ({ backend: devices.ids.length > 0 ? 'process-gpu' : 'process' }),
     validate,
     run,
   };

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { TrialProgress, TrialRequest, TrialResult } from '@slab/spec';
-import { InvalidTrialError } from '@slab/worker-sdk';
+import { InvalidTrialError, type TrainerPlugin } from '@slab/worker-sdk';
 import { createProcessPlugin, TrainerFailedError, TrialTimedOutError, type TrialDocument } from '../src/index';
 
 const TRAINER = join(__dirname, 'fixtures/bash-trainer.sh');
@@ -26,14 +26,14 @@ interface Run {
   checkpointDir: string;
 }
 
-async function run(mode: string, opts: { resume?: TrialProgress; attempt?: number; abortAfterMs?: number; checkpointDir?: string; options?: Record<string, unknown> } = {}): Promise<Run> {
+async function run(mode: string, opts: { resume?: TrialProgress; attempt?: number; abortAfterMs?: number; checkpointDir?: string; options?: Record<string, unknown>; plugin?: TrainerPlugin } = {}): Promise<Run> {
   const checkpointDir = opts.checkpointDir ?? mkdtempSync(join(tmpdir(), 'slab-process-'));
   if (!opts.checkpointDir) dirs.push(checkpointDir);
   const out: Run = { points: [], progress: [], logs: [], checkpointDir };
   const abort = new AbortController();
   if (opts.abortAfterMs !== undefined) setTimeout(() => abort.abort(), opts.abortAfterMs);
   try {
-    out.result = await createProcessPlugin().run({
+    out.result = await (opts.plugin ?? createProcessPlugin()).run({
       request: request({ command: ['bash', TRAINER], env: { MODE: mode }, progressTimeoutSeconds: 30, graceSeconds: 2, ...opts.options }),
       resume: opts.resume,
       attempt: opts.attempt ?? 1,
@@ -176,6 +176,17 @@ describe('process plugin with a bash trainer', () => {
     await new Promise((res) => setTimeout(res, 100));
     expect(alive(stray.pid!)).toBe(false);
     expect(existsSync(join(checkpointDir, 'trainer.pid.json'))).toBe(false);
+  });
+
+  it('hands each running trial a device of its own, and takes it back when the trial ends', async () => {
+    const plugin = createProcessPlugin({ devices: ['7', '9'] });
+    expect(await plugin.init!()).toEqual({ backend: 'process-gpu' });
+    const device = (r: Run) => r.logs.find((l) => l.startsWith('stdout: device: '))?.slice('stdout: device: '.length);
+    // The three attempts take their devices synchronously, before any of them ends.
+    const [a, b, c] = await Promise.all([run('ok', { plugin }), run('ok', { plugin }), run('ok', { plugin })]);
+    expect([device(a), device(b), device(c)].sort()).toEqual(['7', '9', 'none']);
+    expect(['7', '9']).toContain(device(await run('ok', { plugin }))); // both were given back
+    expect(device(await run('ok', { plugin, options: { env: { MODE: 'ok', CUDA_VISIBLE_DEVICES: '3' } } }))).toBe('3');
   });
 
   it('bad options fail validation with every path named', () => {
