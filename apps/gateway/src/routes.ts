@@ -23,6 +23,15 @@ export interface RouteDeps {
 /** After a status query times out, status reads skip the orchestrator this long (ms). */
 const ORCHESTRATOR_BACKOFF_MS = 10_000;
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Sweep names are printed by `slab ls` and shown in the console: bounded and free of terminal escapes. */
+function checkSweepName(name: string): void {
+  if (name.length > FRAME_LIMITS.idLength) throw new HttpError(400, `name: expected at most ${FRAME_LIMITS.idLength} characters, got ${name.length}`);
+  if (CONTROL.test(name)) throw new HttpError(400, `name: expected no control characters, got ${JSON.stringify(name.slice(0, 60))}`);
+}
+
 /** `?name=`: a metric name within the wire format's bounds, or undefined for every metric. */
 function metricName(query: URLSearchParams): string | undefined {
   const name = query.get('name');
@@ -122,11 +131,18 @@ export function buildRouter(deps: RouteDeps): Router {
     const body = await readJson(req);
     const yaml = (body as { spec?: unknown })?.spec;
     if (typeof yaml !== 'string' || yaml.trim() === '') throw new HttpError(400, 'spec: expected the YAML text of a sweep spec');
-    const parsed = deps.parseSpec(yaml);
+    let parsed: ReturnType<ParseSpec>;
+    try {
+      parsed = deps.parseSpec(yaml);
+    } catch (err) {
+      // A parser bug or a pathological document is still the client's input, not a 500.
+      throw new HttpError(400, `spec: could not be parsed: ${err instanceof Error ? err.message : String(err)}`);
+    }
     if (!parsed.ok) {
       const lines = parsed.issues.map((i) => `${i.path}: ${i.message}`);
       throw new HttpError(400, `invalid spec (${lines.length} issue${lines.length === 1 ? '' : 's'}):\n${lines.join('\n')}`, parsed.issues);
     }
+    checkSweepName(parsed.spec.name);
     const id = newSweepId(parsed.spec.name);
     store.createSweep({ id, name: parsed.spec.name, specYaml: yaml });
     if (control) {
