@@ -93,6 +93,29 @@ describe('gpt model', () => {
     expect(changed).toEqual(early);
   });
 
+  it('gives the same loss and gradients on cpu and wasm (every forward and gradient kernel exists there)', async () => {
+    const spec = { ...base, qkNorm: true, tieEmbeddings: false, depth: 1 };
+    const tokens = Int32Array.from({ length: 2 * 16 }, (_, i) => (i * 53 + 7) % 256);
+    const lossAndGrads = (): number[][] =>
+      tf.tidy(() => {
+        const params = gptInitParams(spec, 5).map((d, i) => tf.tensor(d, gptParamShapes(spec)[i].shape));
+        const x = tf.tensor2d(tokens, [2, 16], 'int32');
+        const y = tf.tensor1d(tokens.map((v) => (v * 3) % 256), 'int32');
+        const { value, grads } = tf.valueAndGrads((...ps: tf.Tensor[]) => {
+          const out = gptForward(spec, ps, x, { stats: true });
+          return gptLoss(out.logits, y, 1e-3).total;
+        })(params);
+        return [Array.from(value.dataSync()), ...grads.map((g) => Array.from(g.dataSync()))];
+      });
+    await selectBackend('cpu', () => undefined);
+    const cpu = lossAndGrads();
+    await selectBackend('wasm', () => undefined);
+    const wasm = lossAndGrads();
+    await selectBackend('auto', () => undefined);
+    expect(wasm[0][0]).toBeCloseTo(cpu[0][0], 4);
+    cpu.slice(1).forEach((g, i) => g.forEach((v, j) => expect(wasm[i + 1][j]).toBeCloseTo(v, 3)));
+  });
+
   it('z-loss adds zLoss·mean(log Z²) to the cross-entropy', () => {
     const [ce, total, lse] = tf.tidy(() => {
       const logits = tf.tensor2d([[1, 2, 3], [0, 0, 5]]);
