@@ -132,7 +132,7 @@ export function runGroups(law: LawDefinition, x: Record<string, number>[], y: nu
 }
 
 /** Point evaluations (starts x points) above which screening first ranks starts on a subsample of points. */
-const SCREEN_EVALUATIONS = 4e6;
+const SCREEN_EVALUATIONS = 2e6;
 
 /**
  * Evaluates every start and keeps the best k with distinct objective values (equal values are one plateau).
@@ -142,7 +142,7 @@ const SCREEN_EVALUATIONS = 4e6;
 function screenStarts(pb: Problem, objective: ReturnType<typeof makeObjective>, starts: Float64Array[], k: number, x: Record<string, number>[], y: number[], w?: number[]): Float64Array[] {
   let pool = starts;
   if (starts.length * pb.n > SCREEN_EVALUATIONS && starts.length > 50 * k) {
-    const m = Math.max(4 * pb.free.length, Math.floor(SCREEN_EVALUATIONS / starts.length));
+    const m = Math.max(2 * pb.free.length, Math.floor(SCREEN_EVALUATIONS / starts.length));
     const step = pb.n / m;
     const idx = Array.from({ length: Math.min(m, pb.n) }, (_, i) => Math.floor(i * step));
     const sub = buildProblem(pb.law, idx.map((i) => x[i]), idx.map((i) => y[i]), pb.options, w && idx.map((i) => w[i]));
