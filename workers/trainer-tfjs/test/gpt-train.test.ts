@@ -97,6 +97,20 @@ describe('gpt trainer on SOTU', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('trains under μP (untied readout by default, zero-initialised: the first loss is exactly ln 256)', async () => {
+    const req = gptRequest({ parametrisation: 'mup', width: 32, heads: 4, zLoss: 1e-4 }, { options: { baseWidth: 16 }, logEvery: 1 });
+    const ctx = fakeContext(req);
+    const res = await plugin.run(ctx);
+    expect(res.status).toBe('completed');
+    expect(planGptTrial(req).model.tieEmbeddings).toBe(false);
+    const train = ctx.series('train_loss');
+    expect(train[0].value).toBeCloseTo(Math.log(256), 5);
+    // Signals are read in the step's forward pass: 0 before the first update, then the readout grows.
+    expect(ctx.series('output_logit_max')[0].value).toBe(0);
+    expect(lastOf(ctx.series('output_logit_max')).value).toBeGreaterThan(0);
+    expect(lastOf(train).value).toBeLessThan(train[0].value - 0.5);
+  });
+
   it('rejects a unique-token pool larger than the training split, naming the field', async () => {
     await expect(plugin.run(fakeContext(gptRequest({ uniqueData: 1e9 })))).rejects.toThrow(/config.uniqueData: expected at most \d+/);
   });
