@@ -114,7 +114,7 @@ describe('gpt model', () => {
     await selectBackend('auto', () => undefined);
     expect(wasm[0][0]).toBeCloseTo(cpu[0][0], 4);
     cpu.slice(1).forEach((g, i) => g.forEach((v, j) => expect(wasm[i + 1][j]).toBeCloseTo(v, 3)));
-  });
+  }, 60_000);
 
   it('z-loss adds zLoss·mean(log Z²) to the cross-entropy', () => {
     const [ce, total, lse] = tf.tidy(() => {

@@ -26,7 +26,7 @@ function gptRequest(config: Record<string, unknown>, over: { options?: Record<st
 
 beforeAll(async () => {
   await plugin.init?.();
-});
+}, 60_000);
 afterAll(removeContextDirs);
 
 describe('gpt trainer on SOTU', () => {
@@ -58,7 +58,7 @@ describe('gpt trainer on SOTU', () => {
     expect(res.final.eval_loss_austen).toBe(lastOf(ctx.series('eval_loss_austen')).value);
     expect(res.final.eval_loss!).toBeLessThan(Math.log(256) - 1.5);
     expect(readCheckpoint(lastOf(ctx.progressLog).checkpointUri ?? '').step).toBe(24);
-  });
+  }, 120_000);
 
   it('resumes exactly: weights, AdamW moments, sampler position and step', async () => {
     const req = gptRequest({ uniqueData: 2000, schedule: 'cosine' }, { logEvery: 1, evalEvery: 6 });
@@ -85,7 +85,7 @@ describe('gpt trainer on SOTU', () => {
     const after = (c: typeof full, name: string) => c.series(name).filter((p) => p.step > 12).map((p) => [p.step, p.value]);
     for (const name of ['train_loss', 'eval_loss', 'eval_loss_austen', 'lr', 'grad_norm']) expect(after(second, name), name).toEqual(after(full, name));
     expect(r2.final).toEqual(a.final);
-  });
+  }, 120_000);
 
   it('ends as diverged with its step on a huge learning rate without clipping or qk-norm', async () => {
     const before = tf.memory().numTensors;
@@ -95,7 +95,7 @@ describe('gpt trainer on SOTU', () => {
     expect(res.reason).toMatch(/loss\w* became (NaN|Infinity|-Infinity) at step \d+/);
     expect(res.steps).toBeLessThan(24);
     expect(tf.memory().numTensors).toBe(before);
-  });
+  }, 120_000);
 
   it('trains under μP (untied readout by default, zero-initialised: the first loss is exactly ln 256)', async () => {
     const req = gptRequest({ parametrisation: 'mup', width: 32, heads: 4, zLoss: 1e-4 }, { options: { baseWidth: 16 }, logEvery: 1 });
@@ -109,9 +109,9 @@ describe('gpt trainer on SOTU', () => {
     expect(ctx.series('output_logit_max')[0].value).toBe(0);
     expect(lastOf(ctx.series('output_logit_max')).value).toBeGreaterThan(0);
     expect(lastOf(train).value).toBeLessThan(train[0].value - 0.5);
-  });
+  }, 120_000);
 
   it('rejects a unique-token pool larger than the training split, naming the field', async () => {
     await expect(plugin.run(fakeContext(gptRequest({ uniqueData: 1e9 })))).rejects.toThrow(/config.uniqueData: expected at most \d+/);
-  });
+  }, 120_000);
 });
