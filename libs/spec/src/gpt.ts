@@ -26,7 +26,8 @@ const WARMUP: Rule = {
   what: 'a fraction of the steps in [0, 1) or a whole number of steps',
   test: (v) => isNum(v) && v >= 0 && (v < 1 || Number.isInteger(v)),
 };
-const name = (options: readonly string[]): Rule => ({ what: `one of ${options.join(', ')}`, test: (v) => typeof v === 'string' && options.includes(v) });
+/** Strings only here; membership (with did-you-mean) is checked by checkGptSpec, once. */
+const name = (options: readonly string[]): Rule => ({ what: `one of ${options.join(', ')}`, test: (v) => typeof v === 'string' });
 
 /**
  * Value rules of the GPT dimensions (merged into validate.ts's dimension rules). `numeric`

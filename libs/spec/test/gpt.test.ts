@@ -52,11 +52,12 @@ describe('gpt specs', () => {
       .replace('parametrisation: { values: [standard] }', 'parametrisation: { values: [mu-p] }');
     const m = messages(bad);
     expect(m).toContain('dimensions.depth.values[0]: expected a positive integer, got 0');
-    expect(m).toContain('dimensions.schedule.values[0]: expected one of constant, cosine, linear, wsd, got "cosin"');
+    expect(m).toContain('dimensions.schedule.values[0]: expected one of constant, cosine, linear, wsd, got "cosin" (did you mean "cosine"?)');
+    expect(m.filter((x) => x.startsWith('dimensions.schedule'))).toHaveLength(1);
     expect(m).toContain('dimensions.warmup.values[0]: expected a fraction of the steps in [0, 1) or a whole number of steps, got 2.5');
     expect(m).toContain('dimensions.qkNorm.values[0]: expected a boolean, got "yes-please"');
     expect(m).toContain('dimensions.zLoss.values[0]: expected a non-negative number, got -1');
-    expect(m).toContain('dimensions.parametrisation.values[0]: expected one of standard, mup, got "mu-p"');
+    expect(m).toContain('dimensions.parametrisation.values[0]: expected one of standard, mup, got "mu-p" (did you mean "mup"?)');
   });
 
   it('require heads to divide every width', () => {
