@@ -27,7 +27,7 @@ export interface GatewayLimits {
   pingIntervalMs: number;
   /** Rows read from the store per page when a metrics answer is streamed (default 5000). */
   metricsPageRows: number;
-  /** How long a status read waits for the orchestrator before answering from the store, ms (default 2000). */
+  /** How long a status read waits for the orchestrator before answering from the store, ms (default 5000). */
   statusTimeoutMs: number;
   /** How long pause/resume/cancel wait for the orchestrator before answering 504, ms (default 15000). */
   controlTimeoutMs: number;
@@ -45,7 +45,7 @@ export const DEFAULT_LIMITS: Readonly<GatewayLimits> = {
   handshakeTimeoutMs: 10_000,
   pingIntervalMs: 30_000,
   metricsPageRows: 5000,
-  statusTimeoutMs: 2000,
+  statusTimeoutMs: 5000,
   controlTimeoutMs: 15_000,
 };
 
