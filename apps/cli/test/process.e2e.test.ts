@@ -41,7 +41,7 @@ function numpySpec(name: string, widths: number[], data: number[], trial: string
   const text = readFileSync(EXAMPLE, 'utf8')
     .replace(/^name: .*$/m, `name: ${name}`)
     .replace(/^ {4}command: /m, `    cwd: ${ROOT}\n    command: `)
-    .replace(/^dimensions:[\s\S]*?^budget:\n {2}trials: \d+$/m, `dimensions:\n  width: { values: [${widths}] }\n  data: { values: [${data}] }\n  learningRate: { values: [0.003] }\nbudget:\n  trials: ${widths.length * data.length}`)
+    .replace(/^dimensions:[\s\S]*?^budget:\n {2}trials: \d+$/m, `dimensions:\n  width: { values: [${widths}] }\n  data: { values: [${data}] }\n  learningRate: { values: [0.001] }\nbudget:\n  trials: ${widths.length * data.length}`)
     .replace(/^holdout:\n(?: {2}.*\n)+/m, '')
     .replace(/^trial:[\s\S]*$/m, `trial: ${trial}\n`);
   expect(text).toContain(`cwd: ${ROOT}`);
@@ -126,9 +126,8 @@ trial: { logEvery: 1, evalEvery: 5, checkpointEvery: 5, timeoutSeconds: 120, hea
     const { id } = await client.createSweep(spec);
     const status = await waitForPhase(client, id, 180_000);
     expect(status.phase).toBe('completed');
-    expect(status.trials).toMatchObject({ completed: 1, failed: 4 });
-
     const trials = await client.trials(id);
+    expect(status.trials, JSON.stringify(trials.map((t) => [t.config.seed, t.status, t.reason]))).toMatchObject({ completed: 1, failed: 4 });
     const bySeed = new Map(trials.map((t) => [t.config.seed, t]));
     const store = readStore(join(dir, 'slab.sqlite'));
     try {
@@ -256,7 +255,7 @@ trial: { logEvery: 1, evalEvery: 5, checkpointEvery: 5, timeoutSeconds: 120, hea
       const status = await waitForPhase(client, id, 120_000);
       expect(status.phase).toBe('cancelled');
       for (const t of await client.trials(id)) expect(t.status).toBe('stopped');
-      for (const pid of pids) expect(alive(pid), `trainer ${pid}`).toBe(false);
+      for (const pid of pids) await waitFor(`trainer ${pid} to be gone`, () => (!alive(pid) ? true : undefined), 5_000, 100);
       // Each trial's log (beside its checkpoints) says how its trainer ended.
       for (const t of ids) {
         const log = readFileSync(join(trialDir(id, t), 'trainer.log'), 'utf8');

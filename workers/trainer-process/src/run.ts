@@ -99,13 +99,16 @@ export function runTrainerProcess(launch: TrainerLaunch): Promise<TrainerEnding>
       launch.signal.removeEventListener('abort', onAbort);
     };
 
-    /** SIGTERM the group, SIGKILL it after the grace period; the first reason to stop is kept. */
+    /**
+     * SIGTERM the group, SIGKILL it after the grace period; the first reason to stop is kept. Lines
+     * are often read after the program has exited, so a reason is recorded even then.
+     */
     const stop = (reason: StopReason) => {
-      if (stoppedBy || exited) return;
+      if (stoppedBy) return;
       stoppedBy = reason;
       clearTimeout(progressTimer);
       clearTimeout(wallTimer);
-      if (child.pid === undefined) return;
+      if (exited || child.pid === undefined) return;
       killGroup(child.pid, 'SIGTERM');
       killTimer = setTimeout(() => {
         sigkilled = true;

@@ -49,6 +49,12 @@ async function run(mode: string, opts: { resume?: TrialProgress; attempt?: numbe
   return out;
 }
 
+/** Waits (up to 5 s: a killed process takes a moment to exit) until `pid` is gone; false if it lives on. */
+async function gone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  return !alive(pid);
+}
+
 /** A live process (zombies count as gone: they hold no resources and are only waiting to be reaped). */
 function alive(pid: number): boolean {
   try {
@@ -89,8 +95,8 @@ describe('process plugin with a bash trainer', () => {
     expect(r.logs.some((l) => l.includes('no checkpoint of step 10 on this machine'))).toBe(true);
   });
 
-  it('a reported checkpoint that is gone when the line is read is not an error; the log says so once', async () => {
-    const r = await run('vanishing');
+  it('a reported checkpoint that is not on disk when the line is read is not an error; the log says so once', async () => {
+    const r = await run('unwritten');
     expect(r.result?.status).toBe('completed');
     expect(r.logs.filter((l) => l.includes('which does not exist (any more)'))).toHaveLength(1);
   });
@@ -101,6 +107,13 @@ describe('process plugin with a bash trainer', () => {
     // line 1 counts, lines 2-4 points 1-3, line 5 the garbage
     expect(r.error?.message).toBe('trainer protocol error on fd 3, line 5: expected a JSON object, got "loss went down, all good" (the 4 lines before it were kept)');
     expect(r.points.map((p) => p.step)).toEqual([1, 2, 3]);
+  });
+
+  it('a malformed last line still fails the trial when the program has already exited 0', async () => {
+    for (let i = 0; i < 5; i++) {
+      const r = await run('garbage-exit');
+      expect(r.error?.message).toBe('trainer protocol error on fd 3, line 2: expected a JSON object, got "not json" (the 1 line before it was kept)');
+    }
   });
 
   it('exit 1 fails the attempt retryably, with the last output lines in the message', async () => {
@@ -147,7 +160,7 @@ describe('process plugin with a bash trainer', () => {
     expect(r.logs).toContain('stderr: got SIGTERM, stopping');
     expect(r.logs).toContain('cancelled: the trainer exited on SIGTERM within the 20 s grace period');
     const pids = ['trainer.pid', 'child.pid'].map((f) => Number(readFileSync(join(r.checkpointDir, f), 'utf8')));
-    for (const pid of pids) expect(alive(pid), `pid ${pid}`).toBe(false);
+    for (const pid of pids) expect(await gone(pid), `pid ${pid}`).toBe(true);
   });
 
   it('a program that ignores SIGTERM is killed with its group after the grace period', async () => {
@@ -155,7 +168,7 @@ describe('process plugin with a bash trainer', () => {
     expect(r.error?.message).toMatch(/cancelled/);
     expect(r.logs).toContain('cancelled: the trainer did not exit within the 1 s grace period after SIGTERM and was killed (SIGKILL)');
     const pids = ['trainer.pid', 'child.pid'].map((f) => Number(readFileSync(join(r.checkpointDir, f), 'utf8')));
-    for (const pid of pids) expect(alive(pid), `pid ${pid}`).toBe(false);
+    for (const pid of pids) expect(await gone(pid), `pid ${pid}`).toBe(true);
   });
 
   it('a program that cannot start fails the trial non-retryably, naming command[0]', async () => {
@@ -173,8 +186,7 @@ describe('process plugin with a bash trainer', () => {
     const r = await run('ok', { checkpointDir });
     expect(r.result?.status).toBe('completed');
     expect(r.logs.some((l) => l.includes(`stopped trainer process group ${stray.pid}`))).toBe(true);
-    await new Promise((res) => setTimeout(res, 100));
-    expect(alive(stray.pid!)).toBe(false);
+    expect(await gone(stray.pid!)).toBe(true);
     expect(existsSync(join(checkpointDir, 'trainer.pid.json'))).toBe(false);
   });
 
