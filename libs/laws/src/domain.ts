@@ -28,6 +28,6 @@ export function targetDomain(kind: ObjectiveKind): Domain {
  * Domains of every column a fit of `law` under `objective` reads: the law's variables, the derived compute
  * variables N, D, C, M (always > 0) and the fitted value as `y`.
  */
-export function lawDomains(law: LawDefinition, objective: ObjectiveKind = law.defaultObjective): Record<string, Domain> {
+export function lawDomains(law: Pick<LawDefinition, 'domains' | 'defaultObjective'>, objective: ObjectiveKind = law.defaultObjective): Record<string, Domain> {
   return { N: 'positive', D: 'positive', C: 'positive', M: 'positive', ...law.domains, y: targetDomain(objective) };
 }

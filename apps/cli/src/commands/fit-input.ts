@@ -102,7 +102,10 @@ export interface LoadedRuns {
  * Reads the runs for a law: maps columns, keeps every row inside the domains of the law's variables and of
  * the objective's target, derives C = 6ND and M = D/N, and checks every law variable is present.
  */
-export async function loadRuns(file: string, law: LawDefinition, opts: FitCommandOptions): Promise<LoadedRuns> {
+/** What reading runs needs to know of a law (IsoFLOP analysis passes its own N, C inputs). */
+export type RunsInput = Pick<LawDefinition, 'name' | 'variables' | 'domains' | 'defaultObjective'>;
+
+export async function loadRuns(file: string, law: RunsInput, opts: FitCommandOptions): Promise<LoadedRuns> {
   const text = await readFile(file, 'utf8');
   const header = (parseCsv(text.split(/\r?\n/, 1)[0])[0] ?? []).map((h) => h.trim());
   const columns = parseColumns(opts.columns, law.variables, header);

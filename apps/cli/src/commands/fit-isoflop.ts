@@ -4,17 +4,15 @@
  * minimum N* with its interval, then the N*(C) and D*(C) power laws.
  */
 import { isoflopAnalysis, type IsoflopResult } from '@slab/laws';
-import { COMPUTE_VARS, loadRuns, type FitCommandOptions } from './fit-input';
+import { COMPUTE_VARS, loadRuns, type FitCommandOptions, type RunsInput } from './fit-input';
 
-/** A stand-in law definition for column mapping: IsoFLOP analysis reads N and C (or D) and the loss. */
-const ISOFLOP_INPUT = {
-  name: 'isoflop', variables: ['N', 'C'], domains: { N: 'positive', C: 'positive' }, defaultObjective: 'huber-log',
-} as const;
+/** What IsoFLOP analysis reads: N and C (or two of N, D, C) and a positive loss. */
+const ISOFLOP_INPUT: RunsInput = { name: 'isoflop', variables: ['N', 'C'], domains: { N: 'positive', C: 'positive' }, defaultObjective: 'huber-log' };
 
 const g = (v: number) => (Number.isFinite(v) ? String(Number(v.toPrecision(4))) : String(v));
 
 export async function runIsoflop(file: string, opts: FitCommandOptions): Promise<{ result: IsoflopResult; text: string }> {
-  const runs = await loadRuns(file, ISOFLOP_INPUT as never, opts);
+  const runs = await loadRuns(file, ISOFLOP_INPUT, opts);
   if (runs.data.x.some((r) => COMPUTE_VARS.slice(0, 2).some((v) => r[v] === undefined))) throw new Error('--isoflop: needs N and C (or two of N, D, C) for every run');
   const bootstrap = opts.bootstrap === undefined || Number(opts.bootstrap) === 0 ? 1000 : Number(opts.bootstrap);
   const result = isoflopAnalysis(runs.data.x.map((r, i) => ({ N: r.N, C: r.C, loss: runs.data.y[i] })), { bootstrap, seed: Number(opts.seed ?? 1) });
