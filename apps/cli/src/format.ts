@@ -24,6 +24,11 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   return [line(cells[0]), line(widths.map((w) => '─'.repeat(w))), ...cells.slice(1).map(line)].join('\n');
 }
 
+/** A running trial on its second or later attempt is being retried (its worker died, or it failed). */
+export function trialStatus(t: { status: string; attempt?: number }): string {
+  return t.status === 'running' && (t.attempt ?? 1) > 1 ? `retrying (attempt ${t.attempt})` : t.status;
+}
+
 export function configLabel(config: object): string {
   return Object.entries(config)
     .map(([k, v]) => `${k.replace('curation.', '')}=${typeof v === 'number' ? sci(v) : String(v)}`)

@@ -30,10 +30,14 @@ export interface StackOptions {
   temporalPort?: number;
   workers: WorkerSpec[];
   log?: (line: string) => void;
+  /** Where a dead or restarted worker is reported (default: stderr, whatever `log` does). */
+  alert?: (line: string) => void;
 }
 
 export interface Stack extends StackInfo {
   consoleUrl: string;
+  /** The supervised local trainer workers. */
+  workers: SupervisedWorker[];
   stop(): Promise<void>;
 }
 
@@ -61,6 +65,71 @@ export function spawnTrainerWorker(spec: WorkerSpec, info: StackInfo, stateDir: 
   child.stdout?.on('data', (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((l) => log(prefix + l)));
   child.stderr?.on('data', (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((l) => log(prefix + l)));
   return child;
+}
+
+/** A trainer worker kept alive by the stack: restarted with back-off whenever it exits on its own. */
+export interface SupervisedWorker {
+  readonly spec: WorkerSpec;
+  /** Pid of the current process (changes on restart). */
+  readonly pid: number | undefined;
+  /** Restarts so far. */
+  readonly restarts: number;
+  stop(): Promise<void>;
+}
+
+/** Back-off before restart n (0-based): 1 s, 2 s, 4 s, ... up to 30 s. */
+export function restartDelayMs(n: number): number {
+  return Math.min(30_000, 1000 * 2 ** n);
+}
+
+/** A worker that ran this long before dying is considered healthy again: its back-off starts over. */
+const HEALTHY_MS = 60_000;
+
+/**
+ * Runs `slab worker` under supervision. A worker that dies (crash, OOM kill, SIGKILL) is reported
+ * on stderr with its exit code or signal and restarted after a back-off; its trial's activity misses
+ * its heartbeat, Temporal retries it on the restarted worker, and the retry resumes from the trial's
+ * last checkpoint (recorded on local disk, so nothing is lost between heartbeats).
+ */
+export function superviseTrainerWorker(spec: WorkerSpec, info: StackInfo, stateDir: string, log: (l: string) => void, alert: (l: string) => void = (l) => console.error(l)): SupervisedWorker {
+  let child: ChildProcess;
+  let restarts = 0;
+  let failures = 0;
+  let stopping = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const start = () => {
+    const startedAt = Date.now();
+    child = spawnTrainerWorker(spec, info, stateDir, log);
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      if (Date.now() - startedAt >= HEALTHY_MS) failures = 0;
+      const delay = restartDelayMs(failures);
+      failures += 1;
+      alert(`[worker ${spec.queue}] pid ${child.pid} died (${signal ? `signal ${signal}` : `exit code ${code}`}); restarting in ${delay / 1000} s — its trials are retried from their last checkpoint`);
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (stopping) return;
+        restarts += 1;
+        start();
+        alert(`[worker ${spec.queue}] restarted as pid ${child.pid} (restart ${restarts})`);
+      }, delay);
+    });
+  };
+  start();
+  return {
+    spec,
+    get pid() {
+      return child.pid;
+    },
+    get restarts() {
+      return restarts;
+    },
+    async stop() {
+      stopping = true;
+      if (timer) clearTimeout(timer);
+      await stopChild(child);
+    },
+  };
 }
 
 export async function startStack(opts: StackOptions): Promise<Stack> {
@@ -107,12 +176,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     });
     orchestrator.catch((e: unknown) => log(`orchestrator worker stopped: ${String(e)}`));
 
-    for (const spec of opts.workers) {
-      const child = spawnTrainerWorker(spec, info, opts.stateDir, log);
-      stops.push(() => stopChild(child));
-    }
+    const workers = opts.workers.map((spec) => superviseTrainerWorker(spec, info, opts.stateDir, log, opts.alert));
+    for (const w of workers) stops.push(() => w.stop());
     writeStackInfo(info, opts.stateDir);
-    return { ...info, consoleUrl: gateway.url, stop };
+    return { ...info, consoleUrl: gateway.url, workers, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -45,6 +45,8 @@ export interface TrialRow {
   backend?: string;
   /** Highest contiguous metric-frame sequence number stored. */
   lastSeq: number;
+  /** The Temporal attempt that last opened the trial, when it is a retry (> 1): its worker died or it failed. */
+  attempt?: number;
   createdAt: string;
   updatedAt: string;
 }

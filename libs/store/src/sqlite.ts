@@ -52,6 +52,7 @@ interface TrialDb {
   created_at: string;
   updated_at: string;
   last_seq: number | null;
+  attempt?: number;
 }
 
 interface FitDb {
@@ -511,6 +512,7 @@ function trialRow(r: TrialDb): TrialRow {
   if (r.flops !== null) row.flops = r.flops;
   if (r.final_json) row.final = JSON.parse(r.final_json);
   if (r.backend) row.backend = r.backend;
+  if (r.attempt && r.attempt > 1) row.attempt = r.attempt;
   return row;
 }
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { GatewayClient, GatewayError } from '@slab/api';
 import { formatIssues } from '@slab/spec';
 import { clientTarget } from '../config';
-import { configLabel, red, sci, table } from '../format';
+import { configLabel, red, sci, table, trialStatus } from '../format';
 import { checkSpec } from '../spec-check';
 import { watchSweep } from '../watch';
 import type { SweepStatus } from '@slab/orchestration';
@@ -96,7 +96,7 @@ export function registerClientCommands(program: Command): void {
       console.log(`${id} ${detail.sweep.name}: ${phaseLabel(status)}${status.stopReason ? ` (${status.stopReason})` : ''}, batch ${status.batch}`);
       if (status.fitFailed) console.log(red(`fit failed: ${status.fitFailed}`));
       console.log(`FLOPs spent ${sci(status.flopsSpent)}${status.budget.flops ? ` of ${sci(status.budget.flops)}` : ''}${status.scoringFlops ? ` (data scoring ${sci(status.scoringFlops)})` : ''}`);
-      console.log(table(['trial', 'status', 'config', 'N', 'D', 'eval_loss', 'backend'], trials.map((t) => [t.id.slice(id.length + 1), t.status, configLabel(t.config ?? {}), sci(t.params), sci(t.data), sci(t.final?.eval_loss ?? null, 4), t.backend ?? ''])));
+      console.log(table(['trial', 'status', 'config', 'N', 'D', 'eval_loss', 'backend'], trials.map((t) => [t.id.slice(id.length + 1), trialStatus(t), configLabel(t.config ?? {}), sci(t.params), sci(t.data), sci(t.final?.eval_loss ?? null, 4), t.backend ?? ''])));
       const fit = detail.fit?.summary ?? status.lastFit;
       if (fit) {
         console.log(`\nfit (${fit.nPoints} points${fit.converged ? '' : ', NOT converged'}): ${fit.formula ?? fit.skipped}`);
