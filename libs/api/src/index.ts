@@ -1,2 +1,3 @@
 export * from './types';
 export { GatewayClient, GatewayError } from './client';
+export { heldOutTrials } from './heldout';

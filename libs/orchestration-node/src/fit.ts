@@ -167,6 +167,7 @@ function fitGroup(spec: SweepSpec, results: TrialResult[], planned?: TrialConfig
     formula: formatLaw(report),
     ...(tgt ? { target: tgt } : {}),
     ...(holdoutError !== undefined ? { holdoutError } : {}),
+    ...(held.length ? { heldOut: held.map((p) => p.r.trialId) } : {}),
     ...(report.diagnostics.length ? { diagnostics: report.diagnostics } : {}),
     identifiability: {
       verdict: report.identifiability.verdict,

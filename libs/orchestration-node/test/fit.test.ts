@@ -38,6 +38,10 @@ describe('fitSweep', () => {
     expect(summary.nPoints).toBe(9);
     expect(summary.holdoutError).toBeGreaterThanOrEqual(0);
     expect(summary.holdoutError).toBeLessThan(0.01);
+    // The summary names the held-out trials: the three with the most FLOPs.
+    const largest = [...results].sort((a, b) => b.flops - a.flops).slice(0, 3).map((r) => r.trialId);
+    expect([...summary.heldOut!].sort()).toEqual(largest.sort());
+    expect(fitSweep(testSpec({}), results).summary.heldOut).toBeUndefined();
   });
 
   it('reads law variables from the trial config when mapped there', () => {

@@ -48,6 +48,8 @@ export interface FitSummary {
   target?: { value: number; lo: number; hi: number; label: string; /** Why the interval should not be trusted. */ warning?: string };
   /** Held-out mean absolute relative error, when the spec has a holdout rule. */
   holdoutError?: number;
+  /** Trial ids the holdout rule kept out of the fit (scored only by holdoutError), so readers can mark them. */
+  heldOut?: string[];
   /**
    * What the planner needs from the fit, plain JSON and bounded in size (at most a few hundred
    * bootstrap parameter samples): it travels through workflow history. Bulky output stays in the store.

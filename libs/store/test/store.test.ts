@@ -167,6 +167,19 @@ describe('durability and export', () => {
     expect(() => exportSweep(store, 'sw1', 'xml' as 'csv')).toThrow(/format: expected "csv" or "json", got "xml"/);
   });
 
+  it('marks the trials the latest fit held out in the export', () => {
+    store.planTrials('sw1', [
+      { trialId: 'sw1-t0000', config: { width: 16 }, reason: 'grid' },
+      { trialId: 'sw1-t0001', config: { width: 32 }, reason: 'grid' },
+    ]);
+    store.finishTrials('sw1', [result('sw1-t0000', 'completed', 0.5), result('sw1-t0001', 'completed', 0.4)]);
+    store.addFit('sw1', { law: 'power', params: { a: 1 }, converged: true, nPoints: 1, formula: 'L = 1/N', heldOut: ['sw1-t0001'] }, null);
+    const csv = exportSweep(store, 'sw1', 'csv').trim().split('\n');
+    expect(csv[0].split(',').at(-1)).toBe('heldOut');
+    expect(csv.slice(1).map((l) => l.split(',').at(-1))).toEqual(['0', '1']);
+    expect(JSON.parse(exportSweep(store, 'sw1', 'json')).map((r: { heldOut: number }) => r.heldOut)).toEqual([0, 1]);
+  });
+
   it('quotes CSV cells that need it', () => {
     expect(toCsv([{ a: 'x,y', b: 'say "hi"' }, { c: 1 }])).toBe('a,b,c\n"x,y","say ""hi""",\n,,1\n');
   });

@@ -1,7 +1,7 @@
 /** Commands that talk to a running gateway: submit, ls, status, watch, pause/resume/cancel, export. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { GatewayClient, GatewayError } from '@slab/api';
+import { GatewayClient, GatewayError, heldOutTrials } from '@slab/api';
 import { formatIssues } from '@slab/spec';
 import { clientTarget } from '../config';
 import { configLabel, red, sci, table, trialStatus } from '../format';
@@ -96,13 +96,15 @@ export function registerClientCommands(program: Command): void {
       console.log(`${id} ${detail.sweep.name}: ${phaseLabel(status)}${status.stopReason ? ` (${status.stopReason})` : ''}, batch ${status.batch}`);
       if (status.fitFailed) console.log(red(`fit failed: ${status.fitFailed}`));
       console.log(`FLOPs spent ${sci(status.flopsSpent)}${status.budget.flops ? ` of ${sci(status.budget.flops)}` : ''}${status.scoringFlops ? ` (data scoring ${sci(status.scoringFlops)})` : ''}`);
-      console.log(table(['trial', 'status', 'config', 'N', 'D', 'eval_loss', 'backend'], trials.map((t) => [t.id.slice(id.length + 1), trialStatus(t), configLabel(t.config ?? {}), sci(t.params), sci(t.data), sci(t.final?.eval_loss ?? null, 4), t.backend ?? ''])));
       const fit = detail.fit?.summary ?? status.lastFit;
+      // Held-out runs scored the law's extrapolation and were not fitted: marked so no one reads them as fitted points.
+      const held = heldOutTrials(fit);
+      console.log(table(['trial', 'status', 'config', 'N', 'D', 'eval_loss', 'backend'], trials.map((t) => [t.id.slice(id.length + 1), held.has(t.id) ? `${t.status}, held out` : trialStatus(t), configLabel(t.config ?? {}), sci(t.params), sci(t.data), sci(t.final?.eval_loss ?? null, 4), t.backend ?? ''])));
       if (fit) {
         console.log(`\nfit (${fit.nPoints} points${fit.converged ? '' : ', NOT converged'}): ${fit.formula ?? fit.skipped}`);
         if (fit.target) console.log(`target ${fit.target.label}: ${sci(fit.target.value, 4)} [${sci(fit.target.lo, 4)}, ${sci(fit.target.hi, 4)}]${fit.target.warning ? `  WARNING: ${fit.target.warning}` : ''}`);
         if (fit.identifiability && fit.identifiability.verdict !== 'identified') console.log(`identifiability: ${fit.identifiability.verdict}: ${fit.identifiability.undetermined.join(', ')} not determined by the data`);
-        if (fit.holdoutError !== undefined) console.log(`held-out error: ${(fit.holdoutError * 100).toFixed(2)}%`);
+        if (fit.holdoutError !== undefined) console.log(`held-out error: ${(fit.holdoutError * 100).toFixed(2)}%${held.size ? ` over ${held.size} held-out trial${held.size === 1 ? '' : 's'}` : ''}`);
         for (const d of fit.diagnostics ?? []) console.log(`note: ${d}`);
         if (fit.groups?.length) {
           console.log(`\none fit per group${fit.group ? ` (best at the target: ${fit.group})` : ''}:`);
