@@ -1,4 +1,7 @@
-/** Trial table: config, status (incl. diverged and why), N, D, FLOPs, eval loss, backend. */
+/**
+ * Trial table: config, status (incl. diverged and why, and whether the fit held the run
+ * out), why the planner chose it, N, D, FLOPs, eval loss, backend.
+ */
 import { esc, formatCount, formatFlops, formatValue } from '../format';
 import type { SeriesStore } from '../series';
 import type { TrialConfig, TrialRow } from '../types';
@@ -28,7 +31,7 @@ export function trialLabel(t: TrialRow | undefined, trialId: string): string {
   return `#${t.index}${size ? ` ${size}` : ''}`;
 }
 
-export function renderTrials(trials: TrialRow[], series: SeriesStore, colorOf: (t: TrialRow) => string): string {
+export function renderTrials(trials: TrialRow[], series: SeriesStore, colorOf: (t: TrialRow) => string, heldOut: Set<string> = new Set()): string {
   if (trials.length === 0) return `<div class="empty">No trials planned yet.</div>`;
   const rows = [...trials]
     .sort((a, b) => a.index - b.index)
@@ -36,10 +39,12 @@ export function renderTrials(trials: TrialRow[], series: SeriesStore, colorOf: (
       const final = t.final?.eval_loss;
       const liveEval = final === undefined ? series.last(t.id, 'eval_loss') : undefined;
       const loss = final !== undefined ? formatValue(final) : liveEval !== undefined ? `<span class="dim" title="latest, still running">${formatValue(liveEval)}</span>` : '—';
-      return `<tr data-trial="${esc(t.id)}">
+      const held = heldOut.has(t.id);
+      return `<tr data-trial="${esc(t.id)}"${held ? ' data-held-out="true"' : ''}>
   <td><span class="swatch" style="background:${colorOf(t)}"></span>${t.index}</td>
   <td class="cfg">${esc(configText(t.config))}</td>
-  <td><span class="badge ${statusClass(t.status)}" data-status="${esc(t.status)}"${t.reason ? ` title="${esc(t.reason)}"` : ''}>${esc(t.status)}</span></td>
+  <td><span class="badge ${statusClass(t.status)}" data-status="${esc(t.status)}"${t.reason ? ` title="${esc(t.reason)}"` : ''}>${esc(t.status)}</span>${held ? ' <span class="badge held" title="kept out of the fit to measure its extrapolation">held out</span>' : ''}</td>
+  <td class="plan-reason">${t.planReason ? esc(t.planReason) : '<span class="dim">—</span>'}</td>
   <td class="num">${formatCount(t.params)}</td>
   <td class="num">${formatCount(t.data)}</td>
   <td class="num">${formatFlops(t.flops)}</td>
@@ -47,7 +52,7 @@ export function renderTrials(trials: TrialRow[], series: SeriesStore, colorOf: (
   <td class="dim">${esc(t.backend ?? '—')}</td></tr>`;
     })
     .join('');
-  return `<table class="table" data-testid="trial-table"><thead><tr><th>#</th><th>Config</th><th>Status</th><th class="num">Params N</th><th class="num">Data D</th><th class="num">FLOPs</th><th class="num">Eval loss</th><th>Backend</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<div class="table-wrap"><table class="table" data-testid="trial-table"><thead><tr><th>#</th><th>Config</th><th>Status</th><th>Plan reason</th><th class="num">Params N</th><th class="num">Data D</th><th class="num">FLOPs</th><th class="num">Eval loss</th><th>Backend</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 function statusClass(s: string): string {
