@@ -310,7 +310,7 @@ describe('console against a live gateway', () => {
 
     // Loss curves are coloured by strategy: one legend entry per strategy, one colour per strategy.
     await expect.poll(() => page.locator('path.series[data-series$=":train_loss"]').count(), { timeout: 15_000 }).toBe(trials.length);
-    expect(await page.locator('#curves-note').textContent()).toBe('per trial, colour by curation.strategy');
+    expect(await page.locator('#curves-note').textContent()).toBe('colour by curation.strategy; click a legend entry to isolate it');
     expect(await page.locator('[data-testid="curves"] .legend-item[data-category]').allTextContents()).toEqual(['el2n-keep-hard', 'random']);
     const strokes = await Promise.all(trials.map((_, i) => page.locator(`path.series[data-series="${id(i)}:train_loss"]`).getAttribute('stroke')));
     const byStrategy = (s: string) => new Set(strokes.filter((_, i) => trials[i].strategy === s));

@@ -47,16 +47,21 @@ describe('grouped fits', () => {
 describe('colouring', () => {
   const trials = [trial(0, { width: 8, 'curation.strategy': 'random' }), trial(1, { width: 8, 'curation.strategy': 'el2n' }), trial(2, { width: 8, 'curation.strategy': 'random' })];
 
-  it('colours by strategy when the sweep varies it, else by size', () => {
+  it('colours by strategy when the sweep varies it, else per trial with colours that never re-map', () => {
     expect(categoricalDimensions(trials)).toEqual(['curation.strategy']);
     const c = trialColoring(trials);
     expect(c.by).toBe('curation.strategy');
     expect(c.legend.map((e) => e.label)).toEqual(['el2n', 'random']);
     expect(c.of(trials[0])).toBe(c.of(trials[2]));
     expect(c.of(trials[0])).not.toBe(c.of(trials[1]));
-    const bySize = trialColoring([trial(0, { width: 8 }), trial(1, { width: 64 })]);
-    expect(bySize.by).toBe('model size');
-    expect(bySize.legend).toEqual([]);
+    const two = [trial(0, { width: 8 }), trial(1, { width: 8 })];
+    const perTrial = trialColoring(two);
+    expect(perTrial.by).toBe('trial');
+    expect(perTrial.legend).toEqual([]);
+    expect(perTrial.of(two[0])).not.toBe(perTrial.of(two[1]));
+    // A wider trial arriving later leaves the earlier colours as they were.
+    const more = trialColoring([...two, trial(2, { width: 512 })]);
+    expect(two.map((t) => more.of(t))).toEqual(two.map((t) => perTrial.of(t)));
   });
 
   it('gives groups the hue of their strategy and a shade per kept fraction', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { logDomain, logScale, logTicks, formatTick } from '../web/plot/scale';
-import { bandAt, logSpace, readFit } from '../web/fit';
+import { bandAt, degenerate, logSpace, readFit, targetAt } from '../web/fit';
 import { formatFlops, formatValue } from '../web/format';
 import type { FitRow } from '../web/types';
 
@@ -77,7 +77,33 @@ describe('readFit', () => {
     const mid = fit.evaluate!(at);
     expect(lo).toBeLessThan(mid);
     expect(hi).toBeGreaterThan(mid);
-    expect(hi - lo).toBeCloseTo(0.4 * 0.9, 6);
+    // One level per view: 95% by default, any other on request.
+    expect(hi - lo).toBeCloseTo(0.4 * 0.95, 6);
+    const [lo90, hi90] = bandAt(fit, at, 0.9)!;
+    expect(hi90 - lo90).toBeCloseTo(0.4 * 0.9, 6);
+  });
+
+  it('recomputes the target interval at the view level from the inputs in its label', () => {
+    const samples = Array.from({ length: 41 }, (_, i) => ({ ...chinchilla.params, E: 1.3 + (0.4 * i) / 40 }));
+    const at = { N: 1e6, D: 1e7 };
+    const base = readFit(fitRow(chinchilla, { bootstrap: { samples } }));
+    const value = base.evaluate!(at);
+    const target = { value, lo: value - 0.19, hi: value + 0.19, label: 'eval_loss at N=1.00e+6, D=1.00e+7' };
+    const fit = readFit(fitRow({ ...chinchilla, target }, { bootstrap: { samples, level: 0.95 } }));
+    expect(targetAt(fit, 0.95)).toEqual({ ...target, level: 0.95 });
+    const t68 = targetAt(fit, 0.68)!;
+    expect(t68.level).toBe(0.68);
+    expect(t68.hi - t68.lo).toBeCloseTo(0.4 * 0.68, 6);
+    // A label whose inputs do not reproduce the stored estimate keeps the stored interval and says its level.
+    const odd = readFit(fitRow({ ...chinchilla, target: { ...target, label: 'eval_loss at N=5' } }, { bootstrap: { samples } }));
+    expect(targetAt(odd, 0.68)).toMatchObject({ lo: target.lo, hi: target.hi, level: 0.95 });
+  });
+
+  it('flags a fit the data do not identify', () => {
+    const fit = readFit(fitRow({ ...chinchilla, identifiability: { verdict: 'unidentified', undetermined: ['A', 'alpha'] } }));
+    expect(degenerate(fit)).toBe('unidentified: A, alpha not determined by the data');
+    expect(degenerate(readFit(fitRow({ ...chinchilla, identifiability: { verdict: 'identified', undetermined: [] } })))).toBeUndefined();
+    expect(degenerate(readFit(fitRow({ ...chinchilla, diagnostics: ['parameter E is at its bound (0)'] })))).toBe('parameter E is at its bound (0)');
   });
 
   it('gives no curve for an unknown form or a skipped fit', () => {

@@ -50,3 +50,13 @@ export function sortedValues(values: Iterable<string | number | undefined>): (st
   const set = [...new Set([...values].filter((v): v is string | number => v !== undefined && v !== null))];
   return set.sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b), undefined, { numeric: true })));
 }
+
+/**
+ * A trial's own colour from its index alone: hues a golden angle apart (so neighbours differ most),
+ * lightness cycling over three steps. Stable: a new trial never changes an old one's colour.
+ */
+export function trialColor(index: number): string {
+  const hue = (index * 137.508 + 210) % 360;
+  const light = [38, 48, 30][index % 3];
+  return `hsl(${hue.toFixed(1)} 70% ${light}%)`;
+}

@@ -1,10 +1,11 @@
 /**
  * How trials and fit groups are coloured on the sweep page. A sweep that varies a categorical
  * dimension (curation.strategy) is about comparing those categories, so its curves are coloured by
- * category; otherwise by model size. Grouped fits take the hue of their first dimension's value
+ * category; otherwise each trial keeps its own colour, fixed by its index, so colours never re-map
+ * as trials arrive and two trials of one width stay apart. Grouped fits take the hue of their first dimension's value
  * (the same hue as that strategy's curves) and a shade per value of the remaining dimensions.
  */
-import { hueColor, sizeColors, sortedValues } from './color';
+import { hueColor, sortedValues, trialColor } from './color';
 import type { TrialConfig, TrialRow } from './types';
 
 export interface LegendEntry {
@@ -13,10 +14,10 @@ export interface LegendEntry {
 }
 
 export interface Coloring {
-  /** What the colour encodes: `model size` or a dimension name such as `curation.strategy`. */
+  /** What the colour encodes: `trial` or a dimension name such as `curation.strategy`. */
   by: string;
   of(t: TrialRow | undefined): string;
-  /** Categorical legend (empty when colouring by size, whose legend lists trials). */
+  /** Categorical legend (empty when colouring per trial, whose legend lists trials). */
   legend: LegendEntry[];
 }
 
@@ -46,9 +47,7 @@ export function trialColoring(trials: TrialRow[]): Coloring {
       legend: values.map((v) => ({ label: String(v), color: color(v) })),
     };
   }
-  const size = (t: TrialRow | undefined) => t?.config?.width ?? t?.params ?? t?.config?.params;
-  const scale = sizeColors(trials.map(size).filter((v): v is number => v !== undefined));
-  return { by: 'model size', of: (t) => scale(size(t)), legend: [] };
+  return { by: 'trial', of: (t) => (t ? trialColor(t.index) : '#8a929c'), legend: [] };
 }
 
 /**

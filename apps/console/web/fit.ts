@@ -4,6 +4,7 @@
  * the uncertainty it carries (bootstrap parameter samples, or per-parameter intervals).
  * Unknown shapes degrade to "formula only" rather than a broken plot.
  */
+import { heldOutTrials } from '@slab/api';
 import type { FitRow } from './types';
 
 export type LawVar = 'N' | 'D';
@@ -28,6 +29,26 @@ export interface FitView {
   terms: LawTerm[];
   /** Parameter holding the constant term, if any. */
   constant?: string;
+  /** Coverage of the stored target interval (the bootstrap's level, 0.95 unless the report says otherwise). */
+  fittedLevel: number;
+  /** Trial ids the holdout rule kept out of this fit. */
+  heldOut: Set<string>;
+  /** @slab/laws identifiability verdict; `undetermined` names parameters the data do not pin down. */
+  identifiability?: { verdict: string; undetermined: string[] };
+  diagnostics: string[];
+}
+
+/**
+ * Why a fit must not be read as a finding, or undefined when nothing says so: the identifiability
+ * verdict, a parameter resting on its bound, or a law that is not finite across the data.
+ */
+export function degenerate(fit: FitView): string | undefined {
+  const id = fit.identifiability;
+  if (id && id.verdict !== 'identified') {
+    return `${id.verdict}: ${id.undetermined.length ? `${id.undetermined.join(', ')} not determined by the data` : 'parameters not determined by the data'}`;
+  }
+  const bound = fit.diagnostics.find((d) => /at its bound/.test(d));
+  return bound;
 }
 
 export interface LawTerm {
@@ -144,6 +165,8 @@ export function readFit(row: FitRow): FitView {
       ? { value: t.value as number, lo: num(t.lo) ?? NaN, hi: num(t.hi) ?? NaN, label: String(t.label ?? 'target') }
       : undefined;
 
+  const ident = isObj(summary.identifiability) ? summary.identifiability : undefined;
+  const bootstrap = isObj(report.bootstrap) ? report.bootstrap : {};
   const view: FitView = {
     law: lawName,
     formula,
@@ -157,6 +180,11 @@ export function readFit(row: FitRow): FitView {
     samples,
     intervals,
     terms: [],
+    fittedLevel: num(bootstrap.level) ?? 0.95,
+    heldOut: heldOutTrials(summary as Parameters<typeof heldOutTrials>[0]),
+    identifiability:
+      ident && typeof ident.verdict === 'string' ? { verdict: ident.verdict, undetermined: Array.isArray(ident.undetermined) ? ident.undetermined.map(String) : [] } : undefined,
+    diagnostics: Array.isArray(summary.diagnostics) ? summary.diagnostics.map(String) : [],
   };
 
   const c = pick(params, ROLES.constant);
@@ -218,17 +246,22 @@ function quantile(sorted: number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo);
 }
 
+/** The central `level` interval (e.g. 0.95 → 2.5%–97.5% quantiles) of values; undefined under 5 finite ones. */
+export function centralInterval(values: number[], level: number): [number, number] | undefined {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const tail = (1 - level) / 2;
+  return v.length >= 5 ? [quantile(v, tail), quantile(v, 1 - tail)] : undefined;
+}
+
 /**
- * The 90% band of the law at one point: quantiles over bootstrap samples when there are enough,
- * else the extremes over the corners of the per-parameter interval box. Undefined without either.
+ * The central `level` band of the law at one point (quantiles over bootstrap samples) when there
+ * are enough samples, else the extremes over the corners of the per-parameter interval box (whose
+ * coverage is the report's, not `level`). Undefined without either.
  */
-export function bandAt(fit: FitView, at: Partial<Record<LawVar, number>>): [number, number] | undefined {
+export function bandAt(fit: FitView, at: Partial<Record<LawVar, number>>, level = 0.95): [number, number] | undefined {
   const evaluate = fit.evaluate;
   if (!evaluate) return undefined;
-  if (fit.samples.length >= 5) {
-    const vals = fit.samples.map((p) => evaluate(at, p)).filter(Number.isFinite).sort((u, v) => u - v);
-    return vals.length >= 5 ? [quantile(vals, 0.05), quantile(vals, 0.95)] : undefined;
-  }
+  if (fit.samples.length >= 5) return centralInterval(fit.samples.map((p) => evaluate(at, p)), level);
   const keys = Object.keys(fit.intervals).filter((k) => k in fit.params);
   if (keys.length === 0 || keys.length > 8) return undefined;
   let lo = Infinity;
@@ -249,3 +282,30 @@ export function logSpace(lo: number, hi: number, n: number): number[] {
   const [a, b] = [Math.log10(lo), Math.log10(hi)];
   return Array.from({ length: n }, (_, i) => 10 ** (a + ((b - a) * i) / (n - 1)));
 }
+
+/**
+ * The target interval at `level`. The stored interval has the fit's own level; for another level it
+ * is recomputed from the bootstrap samples at the target's inputs, read from its label
+ * (`eval_loss at N=1.00e+6, D=1.00e+7`, `… at C=1e10 (x=3.0e4)`). The recomputed point estimate must
+ * match the stored one, else the stored interval is returned with its own level, so the label is
+ * never wrong.
+ */
+export function targetAt(fit: FitView, level: number): (NonNullable<FitView['target']> & { level: number }) | undefined {
+  const t = fit.target;
+  if (!t) return undefined;
+  const stored = { ...t, level: fit.fittedLevel };
+  if (Math.abs(level - fit.fittedLevel) < 1e-9 || !fit.evaluate || fit.samples.length < 5) return stored;
+  const inputs = t.label.includes('(') ? t.label.slice(t.label.lastIndexOf('(')) : t.label.slice(t.label.indexOf(' at ') + 1);
+  const at: Partial<Record<LawVar, number>> = {};
+  for (const m of inputs.matchAll(/\b(\w+)=([-+0-9.eE]+)/g)) {
+    const v = m[1] === 'N' || m[1] === 'D' ? m[1] : fit.terms.length === 1 ? fit.terms[0].v : undefined;
+    if (v) at[v] = Number(m[2]);
+  }
+  const value = fit.evaluate(at);
+  if (!(Math.abs(value - t.value) <= 1e-3 * Math.abs(t.value))) return stored;
+  const iv = centralInterval(fit.samples.map((p) => fit.evaluate!(at, p)), level);
+  return iv ? { ...t, lo: iv[0], hi: iv[1], level } : stored;
+}
+
+/** `0.95` → `95%`. */
+export const levelText = (level: number) => `${+(level * 100).toPrecision(3)}%`;

@@ -2,9 +2,9 @@
  * The compute-optimal frontier of a Chinchilla law L = E + A/N^alpha + B/D^beta under C = 6·N·D:
  * minimising L at fixed C gives N*(C) = G·(C/6)^a, D*(C) = (C/6)/N*(C), with
  * G = (alpha·A / (beta·B))^(1/(alpha+beta)) and a = beta/(alpha+beta).
- * Uncertainty comes from the bootstrap parameter samples (5%–95% quantiles).
+ * Uncertainty comes from the bootstrap parameter samples (central quantiles at the view's level).
  */
-import type { FitView, Params } from './fit';
+import { centralInterval, type FitView, type Params } from './fit';
 
 const NEEDED = ['E', 'A', 'B', 'alpha', 'beta'] as const;
 
@@ -12,7 +12,7 @@ export interface FrontierPoint {
   C: number;
   N: number;
   D: number;
-  /** 90% band over bootstrap samples, when there are enough of them. */
+  /** Central band over bootstrap samples at the requested level, when there are enough of them. */
   nBand?: [number, number];
   dBand?: [number, number];
 }
@@ -41,20 +41,9 @@ export function optimalD(p: Params, C: number): number {
   return C / 6 / optimalN(p, C);
 }
 
-function quantile(sorted: number[], q: number): number {
-  const i = (sorted.length - 1) * q;
-  const lo = Math.floor(i);
-  const hi = Math.ceil(i);
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (i - lo);
-}
-
-function band(values: number[]): [number, number] | undefined {
-  const v = values.filter((x) => Number.isFinite(x) && x > 0).sort((x, y) => x - y);
-  return v.length >= 5 ? [quantile(v, 0.05), quantile(v, 0.95)] : undefined;
-}
-
-/** N*(C) and D*(C) on the given compute grid, with bands and the allocation exponents. */
-export function frontier(fit: FitView, computes: number[]): Frontier {
+/** N*(C) and D*(C) on the given compute grid, with central `level` bands and the allocation exponents. */
+export function frontier(fit: FitView, computes: number[], level = 0.95): Frontier {
+  const band = (values: number[]) => centralInterval(values.filter((x) => x > 0), level);
   const samples = fit.samples.filter((s) => NEEDED.every((k) => Number.isFinite(s[k])));
   const enough = samples.length >= 5;
   const points = computes.map((C) => ({

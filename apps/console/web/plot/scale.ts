@@ -18,6 +18,26 @@ export function logScale(domain: [number, number], range: [number, number]): Log
   return f;
 }
 
+/** Maps [d0, d1] onto [r0, r1] linearly (same shape as a LogScale, for residual axes). */
+export function linearScale(domain: [number, number], range: [number, number]): LogScale {
+  const span = domain[1] - domain[0] || 1;
+  const f = ((v: number) => range[0] + ((v - domain[0]) / span) * (range[1] - range[0])) as LogScale;
+  f.domain = domain;
+  f.range = range;
+  f.invert = (px: number) => domain[0] + ((px - range[0]) / (range[1] - range[0])) * span;
+  return f;
+}
+
+/** A padded linear domain over the finite values (at least ±1e-9 wide); undefined when there are none. */
+export function linearDomain(values: Iterable<number>, pad = 0.08): [number, number] | undefined {
+  const v = [...values].filter(Number.isFinite);
+  if (v.length === 0) return undefined;
+  let [lo, hi] = [Math.min(...v), Math.max(...v)];
+  if (hi - lo < 1e-9) [lo, hi] = [lo - Math.max(Math.abs(lo) * 0.1, 1e-9), hi + Math.max(Math.abs(hi) * 0.1, 1e-9)];
+  const p = (hi - lo) * pad;
+  return [lo - p, hi + p];
+}
+
 /**
  * A padded log domain covering every finite positive value; widened to at least `minDecades` so a
  * single point or a flat curve still gets a readable axis. Undefined when no value is usable.

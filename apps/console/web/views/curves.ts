@@ -1,4 +1,8 @@
-/** Live per-trial loss curves: train (solid) and eval (dashed) loss against step, log-log. */
+/**
+ * Live per-trial loss curves: train (solid) and eval (dashed) loss against step, log-log. Each legend
+ * entry is a button: clicking it isolates that trial (or category), the others fade; clicking the
+ * isolated entry again shows all. Held-out runs are named so in the legend.
+ */
 import { logLogChart, type ChartLine } from '../plot/chart';
 import { esc, formatCount, formatValue } from '../format';
 import type { Coloring } from '../coloring';
@@ -6,8 +10,17 @@ import type { SeriesStore } from '../series';
 import type { TrialRow } from '../types';
 import { trialLabel } from './trials';
 
-export function renderCurves(series: SeriesStore, trialsById: Map<string, TrialRow>, coloring: Coloring): HTMLElement {
+export interface CurveOptions {
+  /** Legend key isolated by a click (`trial:<id>` or `category:<value>`), if any. */
+  isolated?: string;
+  heldOut?: Set<string>;
+}
+
+export function renderCurves(series: SeriesStore, trialsById: Map<string, TrialRow>, coloring: Coloring, opts: CurveOptions = {}): HTMLElement {
   const colorOf = coloring.of;
+  const heldOut = opts.heldOut ?? new Set<string>();
+  const keyOf = (id: string) => (coloring.legend.length ? `category:${coloring.legend.find((e) => e.color === colorOf(trialsById.get(id)))?.label ?? ''}` : `trial:${id}`);
+  const faded = (id: string) => opts.isolated !== undefined && keyOf(id) !== opts.isolated;
   const lines: ChartLine[] = [];
   const ids = series.trials().sort((a, b) => (trialsById.get(a)?.index ?? 1e9) - (trialsById.get(b)?.index ?? 1e9) || a.localeCompare(b));
   for (const id of ids) {
@@ -16,9 +29,11 @@ export function renderCurves(series: SeriesStore, trialsById: Map<string, TrialR
     const label = trialLabel(t, id);
     for (const [name, dashed] of [['train_loss', false], ['eval_loss', true]] as const) {
       const pts = series.get(id, name);
-      if (pts.length) lines.push({ id: `${id}:${name}`, label, color, dashed, points: pts.map((p) => [p.step, p.value]), describe: `${label} ${name}` });
+      if (pts.length) lines.push({ id: `${id}:${name}`, label, color, dashed, faded: faded(id), points: pts.map((p) => [p.step, p.value]), describe: `${label}${heldOut.has(id) ? ' (held out)' : ''} ${name}` });
     }
   }
+  // The isolated trial last, so it is drawn on top of the faded ones.
+  lines.sort((a, b) => Number(!a.faded) - Number(!b.faded));
   const wrap = document.createElement('div');
   wrap.append(
     logLogChart({
@@ -33,12 +48,16 @@ export function renderCurves(series: SeriesStore, trialsById: Map<string, TrialR
   );
   if (ids.length) {
     // Categorical colouring: one legend entry per category; size colouring: one per trial.
+    const item = (key: string, color: string, text: string, attrs: string) =>
+      `<button type="button" class="legend-item toggle${opts.isolated === key ? ' isolated' : opts.isolated ? ' faded' : ''}" data-isolate="${esc(key)}" aria-pressed="${opts.isolated === key}" ${attrs}><span class="swatch" style="background:${color}"></span>${text}</button>`;
     const legend = coloring.legend.length
-      ? `<span class="legend-title">${esc(coloring.by)}</span>` +
-        coloring.legend.map((e) => `<span class="legend-item" data-category="${esc(e.label)}"><span class="swatch" style="background:${e.color}"></span>${esc(e.label)}</span>`).join('')
+      ? `<span class="legend-title">${esc(coloring.by)}</span>` + coloring.legend.map((e) => item(`category:${e.label}`, e.color, esc(e.label), `data-category="${esc(e.label)}"`)).join('')
       : ids
-      .map((id) => `<span class="legend-item"><span class="swatch" style="background:${colorOf(trialsById.get(id))}"></span>${esc(trialLabel(trialsById.get(id), id))}</span>`)
-      .join('');
+          .map((id) => {
+            const held = heldOut.has(id);
+            return item(`trial:${id}`, colorOf(trialsById.get(id)), `${esc(trialLabel(trialsById.get(id), id))}${held ? ' <span class="held-tag">held out</span>' : ''}`, `data-trial="${esc(id)}"${held ? ' data-held-out="true"' : ''}`);
+          })
+          .join('');
     wrap.insertAdjacentHTML(
       'beforeend',
       `<div class="legend">${legend}<span class="legend-key"><svg width="26" height="8"><line x1="1" x2="25" y1="4" y2="4" stroke="#555" stroke-width="1.6"/></svg>train <svg width="26" height="8"><line x1="1" x2="25" y1="4" y2="4" stroke="#555" stroke-width="1.6" stroke-dasharray="5 4"/></svg>eval</span></div>`,

@@ -1,10 +1,12 @@
 /**
- * Sweep detail: header (status, phase, budget bar, pause/resume/cancel), live loss curves, the
- * current fit and the trial table. REST gives the initial state; the websocket subscription keeps
+ * Sweep detail: header (status, phase, budget bar, pause/resume/cancel, the stop reason in words),
+ * live loss curves, the current fit at the view's interval level and the trial table. REST gives the initial state; the websocket subscription keeps
  * it live, and every (re)subscription re-reads REST to fill whatever the socket missed.
  */
 import { api, GatewayError } from '../api';
 import { trialColoring } from '../coloring';
+import { readFit } from '../fit';
+import { intervalLevel, LEVELS, setIntervalLevel } from '../level';
 import { esc, formatCount, formatFlops, formatTime } from '../format';
 import { LiveConnection } from '../live';
 import { SeriesStore } from '../series';
@@ -24,7 +26,7 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
   <div id="head" class="page-head"><h1>${esc(sweepId)}</h1><p class="sub">Loading…</p></div>
   <div id="message" class="error" hidden></div>
   <div class="card"><div class="card-head"><h2>Loss curves</h2><span class="dim" id="curves-note">per trial, colour by model size</span></div><div id="curves" data-testid="curves"></div></div>
-  <div class="card" id="fit-card"><div class="card-head"><h2>Current fit</h2></div><div id="fit" data-testid="fit-panel"></div></div>
+  <div class="card" id="fit-card"><div class="card-head"><h2>Current fit</h2><label class="level-pick dim">intervals <select id="level" data-testid="level">${LEVELS.map((l) => `<option value="${l}">${Math.round(l * 100)}%</option>`).join('')}</select></label></div><div id="fit" data-testid="fit-panel"></div></div>
   <div class="card"><div class="card-head"><h2>Trials</h2><span class="dim" id="trial-count"></span></div><div id="trials"></div></div>
 </section>`;
   const $ = (id: string) => root.querySelector<HTMLElement>(`#${id}`)!;
@@ -33,9 +35,19 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
   let trials: TrialRow[] = [];
   let fits: FitRow[] = [];
   let disposed = false;
+  let level = intervalLevel();
+  /** Legend key isolated in the curves (see renderCurves), kept across live re-renders. */
+  let isolated: string | undefined;
+  const levelPick = root.querySelector<HTMLSelectElement>('#level')!;
+  levelPick.value = String(level);
 
   const trialsById = () => new Map(trials.map((t) => [t.id, t]));
   const coloring = () => trialColoring(trials);
+  const latestFit = () => detail?.fit ?? fits[fits.length - 1];
+  const heldOut = () => {
+    const f = latestFit();
+    return f ? readFit(f).heldOut : new Set<string>();
+  };
 
   const showError = (err: unknown) => {
     const el = $('message');
@@ -47,12 +59,12 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
     head: coalesce(() => ($('head').innerHTML = header(detail, sweepId)), 50),
     curves: coalesce(() => {
       const c = coloring();
-      $('curves-note').textContent = `per trial, colour by ${c.by}`;
-      $('curves').replaceChildren(renderCurves(series, trialsById(), c));
+      $('curves-note').textContent = c.by === 'trial' ? 'one colour per trial; click a legend entry to isolate it' : `colour by ${c.by}; click a legend entry to isolate it`;
+      $('curves').replaceChildren(renderCurves(series, trialsById(), c, { isolated, heldOut: heldOut() }));
     }, 150),
-    fit: coalesce(() => $('fit').replaceChildren(renderFit(fits, detail?.fit, trials, coloring())), 150),
+    fit: coalesce(() => $('fit').replaceChildren(renderFit(fits, detail?.fit, trials, coloring(), { level })), 150),
     trials: coalesce(() => {
-      $('trials').innerHTML = renderTrials(trials, series, coloring().of);
+      $('trials').innerHTML = renderTrials(trials, series, coloring().of, heldOut());
       $('trial-count').textContent = trials.length ? `${trials.length} trials` : '';
     }, 150),
   };
@@ -94,7 +106,7 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
       if (fit && detail && !fits.some((f) => f.id === fit.id)) {
         fits = [...fits, fit];
         detail = { ...detail, fit };
-        draw.fit();
+        drawAll(); // a new fit can hold out different runs
       } else refreshState();
     } else if (u.kind === 'sweepJson') {
       const s = parseJson<LiveSweep>(u.sweepJson);
@@ -109,7 +121,19 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
   const live = new LiveConnection(sweepId, { onUpdate, onState: setLiveState, onResubscribed: () => void loadAll() });
   void loadAll();
 
+  levelPick.addEventListener('change', () => {
+    level = Number(levelPick.value);
+    setIntervalLevel(level);
+    draw.fit();
+  });
+
   root.addEventListener('click', async (ev) => {
+    const toggle = (ev.target as HTMLElement).closest<HTMLElement>('[data-isolate]');
+    if (toggle) {
+      isolated = isolated === toggle.dataset.isolate ? undefined : toggle.dataset.isolate;
+      draw.curves();
+      return;
+    }
     const btn = (ev.target as HTMLElement).closest<HTMLButtonElement>('button[data-action]');
     if (!btn) return;
     const action = btn.dataset.action as 'pause' | 'resume' | 'cancel';
@@ -175,7 +199,7 @@ function header(d: SweepDetail | undefined, id: string): string {
     <button data-action="resume" ${!paused ? 'disabled' : ''}>Resume</button>
     <button data-action="cancel" class="danger" ${terminal ? 'disabled' : ''}>Cancel</button>
   </div></div>
-  <p class="sub"><span class="mono">${esc(d.sweep.id)}</span> · created ${formatTime(d.sweep.createdAt)}${s ? ` · batch ${s.batch}` : ''}${d.sweep.stopReason || s?.stopReason ? ` · stopped: ${esc(d.sweep.stopReason ?? s?.stopReason)}` : ''}${fitFailed ? ` · <span class="bad-text">fit failed: ${esc(fitFailed)}</span>` : ''}</p>
+  <p class="sub"><span class="mono">${esc(d.sweep.id)}</span> · created ${formatTime(d.sweep.createdAt)}${s ? ` · batch ${s.batch}` : ''}${d.sweep.stopReason || s?.stopReason ? ` · <span data-testid="stop-reason">stopped: ${esc(stopReasonText(d.sweep.stopReason ?? s?.stopReason))}</span>` : ''}${fitFailed ? ` · <span class="bad-text">fit failed: ${esc(fitFailed)}</span>` : ''}</p>
   <div class="stats">
     ${stat('planned', counts.planned)}${stat('running', counts.running, 'info-text')}${stat('completed', counts.completed, 'ok-text')}${stat('diverged', counts.diverged, counts.diverged ? 'warn-text' : '')}${stat('failed', counts.failed, counts.failed ? 'bad-text' : '')}
     <div class="budget">
@@ -183,4 +207,20 @@ function header(d: SweepDetail | undefined, id: string): string {
       <div class="bar" role="progressbar" aria-valuenow="${pct ?? 0}" aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style="width:${(pct ?? 0) - scoringPct}%"></div>${scoringPct > 0 ? `<div class="bar-fill scoring" style="width:${scoringPct}%"></div>` : ''}</div>
     </div>
   </div>`;
+}
+
+/**
+ * A stop reason in words. Planners write sentences; a structured reason (JSON such as
+ * `{"reason":"target interval narrow enough","width":0.004}`) is spelt out field by field.
+ */
+export function stopReasonText(reason: string | undefined): string {
+  if (!reason) return '';
+  const parsed = parseJson<Record<string, unknown>>(reason.trim().startsWith('{') ? reason : 'null');
+  if (!parsed) return reason;
+  const words = (k: string) => k.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/[_.]/g, ' ').toLowerCase();
+  const head = ['reason', 'message', 'why', 'stop'].map((k) => parsed[k]).find((v) => typeof v === 'string') as string | undefined;
+  const rest = Object.entries(parsed)
+    .filter(([k, v]) => !['reason', 'message', 'why', 'stop'].includes(k) && v !== null && typeof v !== 'object')
+    .map(([k, v]) => `${words(k)} ${typeof v === 'number' ? +v.toPrecision(4) : String(v)}`);
+  return [head, rest.length ? `(${rest.join(', ')})` : ''].filter(Boolean).join(' ') || reason;
 }

@@ -1,5 +1,5 @@
 /**
- * Trial table: config, status (incl. diverged and why, and whether the fit held the run
+ * Trial table: config, status (incl. diverged and why, retries, and whether the fit held the run
  * out), why the planner chose it, N, D, FLOPs, eval loss, backend.
  */
 import { esc, formatCount, formatFlops, formatValue } from '../format';
@@ -43,7 +43,7 @@ export function renderTrials(trials: TrialRow[], series: SeriesStore, colorOf: (
       return `<tr data-trial="${esc(t.id)}"${held ? ' data-held-out="true"' : ''}>
   <td><span class="swatch" style="background:${colorOf(t)}"></span>${t.index}</td>
   <td class="cfg">${esc(configText(t.config))}</td>
-  <td><span class="badge ${statusClass(t.status)}" data-status="${esc(t.status)}"${t.reason ? ` title="${esc(t.reason)}"` : ''}>${esc(t.status)}</span>${held ? ' <span class="badge held" title="kept out of the fit to measure its extrapolation">held out</span>' : ''}</td>
+  <td><span class="badge ${statusClass(t.status)}" data-status="${esc(t.status)}"${t.reason ? ` title="${esc(t.reason)}"` : ''}>${esc(statusText(t))}</span>${held ? ' <span class="badge held" title="kept out of the fit to measure its extrapolation">held out</span>' : ''}</td>
   <td class="plan-reason">${t.planReason ? esc(t.planReason) : '<span class="dim">—</span>'}</td>
   <td class="num">${formatCount(t.params)}</td>
   <td class="num">${formatCount(t.data)}</td>
@@ -53,6 +53,11 @@ export function renderTrials(trials: TrialRow[], series: SeriesStore, colorOf: (
     })
     .join('');
   return `<div class="table-wrap"><table class="table" data-testid="trial-table"><thead><tr><th>#</th><th>Config</th><th>Status</th><th>Plan reason</th><th class="num">Params N</th><th class="num">Data D</th><th class="num">FLOPs</th><th class="num">Eval loss</th><th>Backend</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+/** A running trial on its second or later attempt is being retried (its worker died, or it failed). */
+function statusText(t: { status: string; attempt?: number }): string {
+  return t.status === 'running' && (t.attempt ?? 1) > 1 ? `retrying (attempt ${t.attempt})` : t.status;
 }
 
 function statusClass(s: string): string {
