@@ -1,0 +1,86 @@
+/**
+ * A study's answer from what a sweep stored: its trials and their metric rows (the gateway's
+ * /trials and /metrics shapes, typed structurally so this library needs no API dependency).
+ */
+import { lrAnnealingStudy, type AnnealingStudy, type ScheduleCurve } from './annealing';
+import { lrSensitivity, type SensitivityRun, type SensitivityStudy } from './sensitivity';
+
+/** The spec's `study` section (libs/spec validates it). */
+export type StudySpec =
+  | { kind: 'lr-sensitivity'; cap?: number; metric?: string }
+  | { kind: 'lr-annealing'; holdout?: string[]; lambda?: number; metric?: string };
+
+export interface StudyTrial {
+  id: string;
+  status: string;
+  config: Record<string, unknown>;
+  final?: Record<string, number | null>;
+}
+
+export interface StudyMetric {
+  trialId: string;
+  step: number;
+  name: string;
+  value: number | null;
+}
+
+export type StudyResult = { kind: 'lr-sensitivity'; metric: string; result: SensitivityStudy } | { kind: 'lr-annealing'; metric: string; result: AnnealingStudy };
+
+/** Finished statuses: planned and running trials are not part of an answer yet. */
+const ENDED = new Set(['completed', 'diverged']);
+
+/** Last value of `name` per trial (by step), or null when the trial never logged it. */
+function lastValues(metrics: readonly StudyMetric[], name: string): Map<string, number | null> {
+  const best = new Map<string, { step: number; value: number | null }>();
+  for (const m of metrics) {
+    if (m.name !== name) continue;
+    const cur = best.get(m.trialId);
+    if (!cur || m.step >= cur.step) best.set(m.trialId, { step: m.step, value: m.value });
+  }
+  return new Map([...best].map(([k, v]) => [k, v.value]));
+}
+
+/**
+ * Computes the study named by `spec` from the sweep's ended trials. lr-sensitivity reads each trial's
+ * final `metric` (default eval_loss) and last attn_logit_max / output_logit_max / output_logit_mean;
+ * lr-annealing reads each trial's `lr` and `metric` curves, one curve per trial named by its schedule.
+ * Throws when no trial has ended or a trial lacks the config the study needs.
+ */
+export function studyFromSweep(spec: StudySpec, trials: readonly StudyTrial[], metrics: readonly StudyMetric[]): StudyResult {
+  const ended = trials.filter((t) => ENDED.has(t.status));
+  if (!ended.length) throw new Error(`study ${spec.kind}: no trial has finished yet`);
+  const metric = spec.metric ?? 'eval_loss';
+  if (spec.kind === 'lr-sensitivity') {
+    const attn = lastValues(metrics, 'attn_logit_max');
+    const outMax = lastValues(metrics, 'output_logit_max');
+    const outMean = lastValues(metrics, 'output_logit_mean');
+    const runs: SensitivityRun[] = ended.map((t) => {
+      const width = Number(t.config.width);
+      const learningRate = Number(t.config.learningRate);
+      if (!(width > 0) || !(learningRate > 0)) throw new Error(`study lr-sensitivity: trial ${t.id} needs config.width and config.learningRate (sweep them as dimensions)`);
+      const finalLoss = t.final?.[metric] ?? null;
+      return {
+        width,
+        learningRate,
+        finalLoss,
+        diverged: t.status === 'diverged',
+        qkNorm: Boolean(t.config.qkNorm),
+        zLoss: Number(t.config.zLoss ?? 0),
+        attnLogitMax: attn.get(t.id) ?? null,
+        outputLogitMax: outMax.get(t.id) ?? null,
+        outputLogitMean: outMean.get(t.id) ?? null,
+      };
+    });
+    return { kind: spec.kind, metric, result: lrSensitivity(runs, { cap: spec.cap }) };
+  }
+  const curves: ScheduleCurve[] = ended
+    .filter((t) => t.status === 'completed')
+    .map((t) => {
+      const schedule = t.config.schedule;
+      if (typeof schedule !== 'string') throw new Error(`study lr-annealing: trial ${t.id} has no config.schedule (sweep schedule as a dimension)`);
+      const of = (name: string) => metrics.filter((m) => m.trialId === t.id && m.name === name && m.value !== null).map((m) => ({ step: m.step, value: m.value as number }));
+      return { schedule, trialId: t.id, lr: of('lr'), loss: of(metric) };
+    })
+    .filter((c) => c.lr.length > 0 && c.loss.length > 0);
+  return { kind: spec.kind, metric, result: lrAnnealingStudy(curves, { holdout: spec.holdout, lambda: spec.lambda }) };
+}
