@@ -144,6 +144,16 @@ describe('inputs, options and plots', () => {
     await expect(runFit(f, { law: 'power-law', columns: 'x=x,L=loss', fixed: 'E=2' })).rejects.toThrow('--fixed: "E" is not a parameter of law power-law (A, alpha)');
   });
 
+  it('--screen and --time-budget bound the multi-start stage, and the report says what was skipped', async () => {
+    const r = await runFit(CHIN, { law: 'chinchilla', columns: CHIN_COLS, screen: 5, timeBudget: 1e-9, threads: 1 });
+    expect(r.report.screenedStarts).toBe(243);
+    expect(r.report.starts).toBe(1);
+    expect(r.report.startsSkippedForTime).toBe(4);
+    expect(r.text).toMatch(/note: time budget of \S+ ms reached: 4 of 5 starts not optimised/);
+    await expect(runFit(CHIN, { law: 'chinchilla', columns: CHIN_COLS, screen: 0 })).rejects.toThrow('fitLaw: options.screen must be a positive integer, got 0');
+    await expect(runFit(CHIN, { law: 'chinchilla', columns: CHIN_COLS, timeBudget: 0 })).rejects.toThrow('--time-budget: expected a positive number of seconds, got "0"');
+  });
+
   it('the plot labels every axis with the column names, labels y ticks on a narrow range, never repeats an x label, keeps the legend off the points', async () => {
     const plot = join(tmp(), 'p.svg');
     await runFit(`${CASES}lr-annealing-wsd.csv`, { law: 'lr-annealing', columns: 'S1=S1,S2=S2,L=loss', plot });

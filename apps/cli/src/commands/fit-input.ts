@@ -22,6 +22,7 @@ export interface FitCommandOptions {
   fixed?: string;
   weights?: string;
   timeBudget?: string | number;
+  screen?: string | number;
   target?: string;
   targets?: string;
   threads?: string | number;
@@ -166,6 +167,7 @@ export function fitOptionsFrom(opts: FitCommandOptions, law: LawDefinition): Fit
     ...(opts.delta !== undefined ? { delta: num('delta', opts.delta, 1e-3) } : {}),
     ...(opts.fixed ? { fixed: parseFixed(opts.fixed, law) } : {}),
     ...(budget !== undefined ? { timeBudgetMs: budget * 1000 } : {}),
+    ...(opts.screen !== undefined ? { screen: num('screen', opts.screen, 0) } : {}),
   };
 }
 

@@ -209,6 +209,7 @@ export function registerFitCommand(program: Command): void {
     .option('--delta <x>', 'Huber delta (default 1e-3)')
     .option('--fixed <params>', 'hold parameters at values, e.g. E=1.869,A=520.4 (second-stage fits)')
     .option('--weights <column>', 'column of per-row weights (>= 0) multiplying each row\'s loss')
+    .option('--screen <k>', 'optimise only the best k starts by objective (default: 20 for grids of more than 100 starts; the grid size optimises every start)')
     .option('--time-budget <seconds>', 'stop optimising further starts after this long (the report says how many were skipped)')
     .option('--target <vars>', 'targets, e.g. "N=1.4e9,D=8.96e11" or "C=5.76e23"; several separated by ";"')
     .option('--targets <csv>', 'a CSV of targets, one per row, columns named by variables')
