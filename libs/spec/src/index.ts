@@ -4,6 +4,7 @@ export { validateSpec, type ValidateOptions, DEFAULTS, DIMENSION_NAMES, PLANNER_
 export { formatIssues, formatPath } from './issues';
 export { enumerateGrid, trialId } from './grid';
 export { normalizePools, type PoolsResult } from './pools';
+export { STUDY_KINDS } from './study';
 export { GPT_DEFAULTS, GPT_DIMENSION_NAMES, GPT_OPTIONS, GPT_PARAMETRISATIONS, GPT_SCHEDULES, TEXT_CORPORA, gptParamsOf, type GptDimensionName } from './gpt';
 export { BUILTIN_PLUGIN_SCHEMAS, checkPlugin, type OptionRule, type PluginSchema } from './plugins/index';
 export { checkProcessOptions, PROCESS_OPTION_DEFAULTS, type ProcessOptionIssue, type ProcessOptions, type ProcessOptionsResult } from './plugins/index';

@@ -119,6 +119,15 @@ export type TargetSpec =
   | { kind: 'frontier'; compute: number }
   | { kind: 'best-keep'; compute: number };
 
+/**
+ * lr-sensitivity: Wortsman et al. 2023 (cap: loss a diverged run counts as, default ln 256);
+ * lr-annealing: Tissue et al. 2024 (holdout: schedules predicted from the others' fit, default each in
+ * turn; lambda: the annealing momentum's decay, default 0.999). metric: the loss read (default eval_loss).
+ */
+export type StudySpec =
+  | { kind: 'lr-sensitivity'; metric?: string; cap?: number }
+  | { kind: 'lr-annealing'; metric?: string; holdout?: string[]; lambda?: number };
+
 export interface HoldoutSpec {
   /** Hold out the largest runs by this quantity (`flops`, `params`, `data`). */
   by: 'flops' | 'params' | 'data';
@@ -140,6 +149,8 @@ export interface SweepSpec {
   law: LawSpec;
   target?: TargetSpec;
   holdout?: HoldoutSpec;
+  /** Which paper's analysis the sweep answers (@slab/studies computes it; `slab status` prints it). */
+  study?: StudySpec;
   /** Trial-level settings. */
   trial: {
     /** Emit train loss every `logEvery` steps. */

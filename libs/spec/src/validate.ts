@@ -8,6 +8,7 @@ import { closest, IssueList, type PathSegment } from './issues';
 import { checkLaw } from './law-check';
 import { BUILTIN_PLUGIN_SCHEMAS, checkPlugin, type PluginSchema } from './plugins/index';
 import { normalizePools } from './pools';
+import { readStudy } from './study';
 import type {
   DimensionName,
   DimensionsSpec,
@@ -396,7 +397,7 @@ function readTrial(c: Checker, root: Obj): SweepSpec['trial'] | undefined {
 
 const TOP_KEYS = [
   'name', 'description', 'task', 'dimensions', 'budget', 'parallelism', 'resourceClass',
-  'planner', 'law', 'target', 'holdout', 'trial',
+  'planner', 'law', 'target', 'holdout', 'study', 'trial',
 ];
 
 export interface ValidateOptions {
@@ -446,6 +447,7 @@ export function validateRaw(obj: unknown, opts: ValidateOptions = {}): RawSpecRe
   }
   const target = readTarget(c, obj, law);
   const holdout = readHoldout(c, obj);
+  const study = readStudy(obj, c.issues);
   const trial = readTrial(c, obj);
   checkLaw(obj, c.issues);
   checkPlugin(obj, opts.plugins ?? BUILTIN_PLUGIN_SCHEMAS, c.issues);
@@ -466,6 +468,7 @@ export function validateRaw(obj: unknown, opts: ValidateOptions = {}): RawSpecRe
   if (description !== undefined) spec.description = description;
   if (target) spec.target = target;
   if (holdout) spec.holdout = holdout;
+  if (study) spec.study = study;
   return { ok: true, spec };
 }
 

@@ -159,7 +159,7 @@ law: { name: data-filtering, variables: { n: data, S: final.curation_kept } }
   it('unknown keys far from any known key list the options', () => {
     const [issue] = issuesOf(MINIMAL + 'zzz: 1\n');
     expect(issue.message).toBe(
-      'unknown key, expected one of name, description, task, dimensions, budget, parallelism, resourceClass, planner, law, target, holdout, trial',
+      'unknown key, expected one of name, description, task, dimensions, budget, parallelism, resourceClass, planner, law, target, holdout, study, trial',
     );
   });
   it('turns YAML syntax errors into issues with line and column', () => {
