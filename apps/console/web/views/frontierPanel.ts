@@ -21,6 +21,15 @@ const exponentText = (e: Frontier['a']) => `${e.value.toFixed(3)}${e.lo !== unde
  */
 export function renderFrontier(fit: FitView, obs: Obs[], level = 0.95, heldOut: Set<string> = fit.heldOut): HTMLElement | undefined {
   if (!hasFrontier(fit)) return undefined;
+  // The allocation rests on A, B, alpha and beta: if the data leave any of them open, so is the frontier.
+  const open = (fit.identifiability?.undetermined ?? []).filter((p) => ['A', 'B', 'alpha', 'beta'].includes(p));
+  if (open.length) {
+    const note = document.createElement('div');
+    note.className = 'flag bad frontier-off';
+    note.dataset.testid = 'frontier-undetermined';
+    note.textContent = `Compute-optimal frontier not drawn: it rests on ${open.join(', ')}, which the data do not determine.`;
+    return note;
+  }
   const cs = obs.map((o) => o.t.flops ?? (o.N && o.D ? 6 * o.N * o.D : NaN)).filter((c) => Number.isFinite(c) && c > 0);
   const [lo, hi] = cs.length ? [Math.min(...cs) / 3, Math.max(...cs) * 100] : [1e15, 1e24];
   const f = frontier(fit, logSpace(lo, hi, 40), level);
