@@ -21,7 +21,7 @@ describe('slab', () => {
   });
 
   it('accepts every example spec', { timeout: 60_000 }, () => {
-    for (const name of ['quickstart', 'adaptive-fashion-mnist', 'replay-chinchilla', 'curation-keep', 'curation-pools', 'grid-data-scaling']) {
+    for (const name of ['quickstart', 'adaptive-fashion-mnist', 'replay-chinchilla', 'curation-keep', 'curation-pools', 'grid-data-scaling', 'study-lr-sensitivity', 'study-lr-annealing']) {
       const r = slab('validate', `${examples}${name}.yaml`);
       expect(r.status, `${name}: ${r.stderr}`).toBe(0);
     }

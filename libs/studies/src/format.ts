@@ -24,15 +24,17 @@ export function formatStudy(s: StudyResult): string {
     }
     return lines.join('\n');
   }
-  const r = s.result;
-  lines.push(`study lr-annealing (Tissue et al. 2024) on ${s.metric}, λ = ${r.lambda}`);
-  if (r.all) {
-    const ps = Object.entries(r.all.params).map(([k, p]) => `${k} ${g(p.value, 4)} [${g(p.lo, 3)}, ${g(p.hi, 3)}]`).join(', ');
-    lines.push(`  all schedules (${r.all.points} points${r.all.converged ? '' : ', NOT converged'}): ${r.all.formula}`);
-    lines.push(`    ${ps}`);
-  }
-  for (const p of r.predictions) {
-    lines.push(`  held out ${p.schedule} (fitted on ${p.fittedOn.join(', ')}${p.converged ? '' : ', NOT converged'}): mean error ${pct(p.meanRelError)} over ${p.points.length} points, final loss error ${pct(p.finalRelError)}`);
+  lines.push(`study lr-annealing (Tissue et al. 2024) on ${s.metric}, λ = ${s.byWidth[0]?.result.lambda ?? 0.999}`);
+  for (const { width, result: r } of s.byWidth) {
+    if (width !== null) lines.push(` width ${width}:`);
+    if (r.all) {
+      const ps = Object.entries(r.all.params).map(([k, p]) => `${k} ${g(p.value, 4)} [${g(p.lo, 3)}, ${g(p.hi, 3)}]`).join(', ');
+      lines.push(`  all schedules (${r.all.points} points${r.all.converged ? '' : ', NOT converged'}): ${r.all.formula}`);
+      lines.push(`    ${ps}`);
+    }
+    for (const p of r.predictions) {
+      lines.push(`  held out ${p.schedule} (fitted on ${p.fittedOn.join(', ')}${p.converged ? '' : ', NOT converged'}): mean error ${pct(p.meanRelError)} over ${p.points.length} points, final loss error ${pct(p.finalRelError)}`);
+    }
   }
   return lines.join('\n');
 }

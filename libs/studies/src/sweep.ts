@@ -24,7 +24,10 @@ export interface StudyMetric {
   value: number | null;
 }
 
-export type StudyResult = { kind: 'lr-sensitivity'; metric: string; result: SensitivityStudy } | { kind: 'lr-annealing'; metric: string; result: AnnealingStudy };
+/** lr-annealing is fitted per model (Tissue et al. fit one law per model size): one answer per width. */
+export type StudyResult =
+  | { kind: 'lr-sensitivity'; metric: string; result: SensitivityStudy }
+  | { kind: 'lr-annealing'; metric: string; byWidth: { width: number | null; result: AnnealingStudy }[] };
 
 /** Finished statuses: planned and running trials are not part of an answer yet. */
 const ENDED = new Set(['completed', 'diverged']);
@@ -43,7 +46,8 @@ function lastValues(metrics: readonly StudyMetric[], name: string): Map<string, 
 /**
  * Computes the study named by `spec` from the sweep's ended trials. lr-sensitivity reads each trial's
  * final `metric` (default eval_loss) and last attn_logit_max / output_logit_max / output_logit_mean;
- * lr-annealing reads each trial's `lr` and `metric` curves, one curve per trial named by its schedule.
+ * lr-annealing reads each trial's `lr` and `metric` curves, one curve per trial named by its schedule,
+ * and fits each width's curves apart.
  * Throws when no trial has ended or a trial lacks the config the study needs.
  */
 export function studyFromSweep(spec: StudySpec, trials: readonly StudyTrial[], metrics: readonly StudyMetric[]): StudyResult {
@@ -73,14 +77,20 @@ export function studyFromSweep(spec: StudySpec, trials: readonly StudyTrial[], m
     });
     return { kind: spec.kind, metric, result: lrSensitivity(runs, { cap: spec.cap }) };
   }
-  const curves: ScheduleCurve[] = ended
+  const curves: (ScheduleCurve & { width: number | null })[] = ended
     .filter((t) => t.status === 'completed')
     .map((t) => {
       const schedule = t.config.schedule;
       if (typeof schedule !== 'string') throw new Error(`study lr-annealing: trial ${t.id} has no config.schedule (sweep schedule as a dimension)`);
       const of = (name: string) => metrics.filter((m) => m.trialId === t.id && m.name === name && m.value !== null).map((m) => ({ step: m.step, value: m.value as number }));
-      return { schedule, trialId: t.id, lr: of('lr'), loss: of(metric) };
+      const width = Number(t.config.width);
+      return { schedule, trialId: t.id, width: width > 0 ? width : null, lr: of('lr'), loss: of(metric) };
     })
     .filter((c) => c.lr.length > 0 && c.loss.length > 0);
-  return { kind: spec.kind, metric, result: lrAnnealingStudy(curves, { holdout: spec.holdout, lambda: spec.lambda }) };
+  const widths = [...new Set(curves.map((c) => c.width))].sort((a, b) => (a ?? 0) - (b ?? 0));
+  const byWidth = widths.map((width) => ({
+    width,
+    result: lrAnnealingStudy(curves.filter((c) => c.width === width), { holdout: spec.holdout, lambda: spec.lambda }),
+  }));
+  return { kind: spec.kind, metric, byWidth };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { annealingAreas } from '@slab/laws';
 import { formatStudy, studyFromSweep, type StudyMetric, type StudyTrial } from '../src/index';
 
 describe('studyFromSweep', () => {
@@ -21,6 +22,31 @@ describe('studyFromSweep', () => {
     expect(w.curve.map((c) => c.attnLogitMax)).toEqual([null, 7, 90]);
     expect(w.sensitivity).toBeCloseTo((0.4 + 0 + (Math.log(256) - 2.1)) / 3, 12);
     expect(formatStudy(s)).toMatch(/width 16: sensitivity 1\.28 \(best 2\.1 at LR 0\.01; 1\/3 diverged\)/);
+  });
+
+  it('lr-annealing fits each width apart from the stored lr and eval_loss curves', () => {
+    const trials: StudyTrial[] = [];
+    const metrics: StudyMetric[] = [];
+    const lrOf: Record<string, (t: number) => number> = { constant: () => 3e-3, linear: (t) => 3e-3 - 2.7e-3 * (t / 400), wsd: (t) => (t <= 320 ? 3e-3 : 3e-3 - 2.7e-3 * ((t - 320) / 80)) };
+    for (const [w, L0] of [[16, 2.4], [32, 2.1]] as const) {
+      for (const schedule of Object.keys(lrOf)) {
+        const id = `a-${w}-${schedule}`;
+        trials.push({ id, status: 'completed', config: { width: w, schedule }, final: {} });
+        const lr = Array.from({ length: 400 }, (_, i) => lrOf[schedule](i + 1));
+        const { S1, S2 } = annealingAreas(lr);
+        for (let s = 4; s <= 400; s += 4) metrics.push({ trialId: id, step: s, name: 'lr', value: lr[s - 1] });
+        for (let s = 16; s <= 400; s += 16) metrics.push({ trialId: id, step: s, name: 'eval_loss', value: L0 + 0.3 * S1[s - 1] ** -0.5 - 0.8 * S2[s - 1] });
+      }
+    }
+    const s = studyFromSweep({ kind: 'lr-annealing', holdout: ['wsd'] }, trials, metrics);
+    if (s.kind !== 'lr-annealing') throw new Error('kind');
+    expect(s.byWidth.map((b) => b.width)).toEqual([16, 32]);
+    for (const b of s.byWidth) {
+      expect(b.result.predictions[0].fittedOn).toEqual(['constant', 'linear']);
+      expect(b.result.predictions[0].meanRelError).toBeLessThan(1e-3);
+    }
+    expect(s.byWidth[1].result.all!.params.L0.value).toBeCloseTo(2.1, 1);
+    expect(formatStudy(s)).toMatch(/width 32:[\s\S]*held out wsd \(fitted on constant, linear\): mean error 0\.\d\d%/);
   });
 
   it('says which config a study needs, and that nothing has finished', () => {

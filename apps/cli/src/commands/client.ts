@@ -6,6 +6,7 @@ import { formatIssues } from '@slab/spec';
 import { clientTarget } from '../config';
 import { configLabel, red, sci, table, trialStatus } from '../format';
 import { checkSpec } from '../spec-check';
+import { printStudy } from './study';
 import { watchSweep } from '../watch';
 import type { SweepStatus } from '@slab/orchestration';
 
@@ -111,6 +112,7 @@ export function registerClientCommands(program: Command): void {
           console.log(table(['group', 'points', 'law', 'target'], fit.groups.map((g) => [g.key, g.summary.nPoints, g.summary.formula || g.summary.skipped || '', g.summary.target ? `${sci(g.summary.target.value, 4)} [${sci(g.summary.target.lo, 4)}, ${sci(g.summary.target.hi, 4)}]` : '—'])));
         }
       }
+      await printStudy(client, id, detail.sweep.specYaml, trials);
     });
 
   withGateway(program.command('watch').argument('<id>', 'sweep id').description('live progress of a sweep until it ends'))
