@@ -61,6 +61,8 @@ async function tryNative(pkg: string): Promise<string | undefined> {
   if (!nativeLoaded) {
     const missing = nativeMissing(pkg);
     if (missing) return missing;
+    // TensorFlow prints INFO banners (oneDNN, CPU features) on load; keep warnings and errors.
+    process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
     try {
       await optionalImport(pkg);
     } catch (e) {
