@@ -40,17 +40,24 @@ fi
 if [ ! -f "$libs/.complete" ]; then
   mkdir -p "$cache/wheels"
   whl=$(ls "$cache/wheels/${wheel//-/_}-$tf_version-"*.whl 2>/dev/null | head -1)
+  py=$(command -v python3 || command -v python) || skip "no python3 to fetch and unpack the wheel"
   if [ -z "$whl" ]; then
-    py=$(command -v python3 || command -v python) || skip "no python3 for pip"
     "$py" -m pip download -q "$wheel==$tf_version" --no-deps --only-binary=:all: \
       --python-version 3.11 --platform manylinux2014_x86_64 -d "$cache/wheels" >/dev/null 2>&1 || skip "pip download $wheel==$tf_version failed"
     whl=$(ls "$cache/wheels/${wheel//-/_}-$tf_version-"*.whl 2>/dev/null | head -1)
   fi
   rm -rf "$libs" && mkdir -p "$libs/lib" "$libs/include"
   tmp=$(mktemp -d)
-  unzip -q -o "$whl" 'tensorflow/libtensorflow_cc.so.2' 'tensorflow/libtensorflow_framework.so.2' \
-    'tensorflow/include/tensorflow/c/*' 'tensorflow/include/tensorflow/core/platform/*' \
-    'tensorflow/include/tsl/platform/*' 'tensorflow/include/tsl/c/*' -d "$tmp" || { rm -rf "$tmp"; skip "unzip of $whl failed"; }
+  # The two libraries and the C API headers (with the platform headers they include); Python's
+  # zipfile rather than unzip, which not every machine has.
+  "$py" - "$whl" "$tmp" <<'PY' || { rm -rf "$tmp"; skip "extracting $whl failed"; }
+import sys, zipfile
+keep = ('tensorflow/libtensorflow_cc.so.2', 'tensorflow/libtensorflow_framework.so.2')
+dirs = ('tensorflow/include/tensorflow/c/', 'tensorflow/include/tensorflow/core/platform/',
+        'tensorflow/include/tsl/platform/', 'tensorflow/include/tsl/c/')
+with zipfile.ZipFile(sys.argv[1]) as z:
+    z.extractall(sys.argv[2], [n for n in z.namelist() if n in keep or n.startswith(dirs)])
+PY
   mv "$tmp"/tensorflow/libtensorflow_cc.so.2 "$tmp"/tensorflow/libtensorflow_framework.so.2 "$libs/lib/"
   mv "$tmp"/tensorflow/include/* "$libs/include/"
   rm -rf "$tmp"
