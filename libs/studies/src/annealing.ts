@@ -42,6 +42,7 @@ export interface HeldOutPrediction {
   /** Schedules whose curves were fitted. */
   fittedOn: string[];
   params: Record<string, ParamEstimate>;
+  /** The fitted law with its numbers. */
   formula: string;
   converged: boolean;
   /** Mean |predicted − actual| / actual over the held-out curve's scored points. */
@@ -143,7 +144,7 @@ export function lrAnnealingStudy(curves: readonly ScheduleCurve[], opts: Anneali
       schedule: h,
       fittedOn: schedules.filter((s) => s !== h),
       params: estimates(r),
-      formula: r.formula,
+      formula: law.format(r.params),
       converged: r.converged,
       meanRelError: rel.reduce((a, b) => a + b, 0) / Math.max(rel.length, 1),
       finalRelError: rel.length ? rel[rel.length - 1] : Number.NaN,
@@ -153,7 +154,7 @@ export function lrAnnealingStudy(curves: readonly ScheduleCurve[], opts: Anneali
   const all = points.length >= 5 ? fit(points, bootstrap, seed) : null;
   return {
     lambda,
-    all: all && { params: estimates(all), formula: all.formula, points: all.nPoints, converged: all.converged },
+    all: all && { params: estimates(all), formula: law.format(all.params), points: all.nPoints, converged: all.converged },
     predictions,
   };
 }
