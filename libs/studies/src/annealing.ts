@@ -29,6 +29,8 @@ export interface AnnealingOptions {
   /** Bootstrap resamples of the fitted points for the parameter intervals (default 100). */
   bootstrap?: number;
   seed?: number;
+  /** Parameters held fixed, e.g. { C: 0 } for the forward-area-only baseline that ignores annealing. */
+  fixed?: Record<string, number>;
 }
 
 export interface ParamEstimate {
@@ -100,8 +102,8 @@ function curvePoints(c: ScheduleCurve, lambda: number, skipFraction: number): Po
     .map((p) => ({ schedule: c.schedule, step: p.step, S1: S1[p.step - 1], S2: S2[p.step - 1], loss: p.value }));
 }
 
-function fit(points: Point[], bootstrap: number, seed: number): FitReport {
-  return fitLaw({ x: points.map((p) => ({ S1: p.S1, S2: p.S2 })), y: points.map((p) => p.loss) }, { law: 'lr-annealing', bootstrap, seed });
+function fit(points: Point[], bootstrap: number, seed: number, fixed?: Record<string, number>): FitReport {
+  return fitLaw({ x: points.map((p) => ({ S1: p.S1, S2: p.S2 })), y: points.map((p) => p.loss) }, { law: 'lr-annealing', bootstrap, seed, ...(fixed ? { fixed } : {}) });
 }
 
 function estimates(r: FitReport): Record<string, ParamEstimate> {
@@ -137,7 +139,7 @@ export function lrAnnealingStudy(curves: readonly ScheduleCurve[], opts: Anneali
     const train = points.filter((p) => p.schedule !== h);
     const test = points.filter((p) => p.schedule === h).sort((a, b) => a.step - b.step);
     if (train.length < 5) throw new Error(`lrAnnealingStudy: holding out "${h}" leaves ${train.length} points to fit; need at least 5`);
-    const r = fit(train, bootstrap, seed);
+    const r = fit(train, bootstrap, seed, opts.fixed);
     const scored = test.map((p) => ({ step: p.step, actual: p.loss, predicted: law.predict(r.params, { S1: p.S1, S2: p.S2 }), S1: p.S1, S2: p.S2 }));
     const rel = scored.map((p) => Math.abs(p.predicted - p.actual) / p.actual);
     predictions.push({
@@ -151,7 +153,7 @@ export function lrAnnealingStudy(curves: readonly ScheduleCurve[], opts: Anneali
       points: scored,
     });
   }
-  const all = points.length >= 5 ? fit(points, bootstrap, seed) : null;
+  const all = points.length >= 5 ? fit(points, bootstrap, seed, opts.fixed) : null;
   return {
     lambda,
     all: all && { params: estimates(all), formula: law.format(all.params), points: all.nPoints, converged: all.converged },

@@ -70,6 +70,14 @@ describe('lrAnnealingStudy (Tissue et al. 2024)', () => {
     expect(r.predictions[0].finalRelError).toBeGreaterThan(0.01);
   });
 
+  it('fixing C = 0 (no annealing term) mispredicts an annealed curve the full law predicts', () => {
+    const curves = ['constant', 'cosine', 'wsd'].map((n) => curve(n));
+    const full = lrAnnealingStudy(curves, { holdout: ['wsd'], bootstrap: 0 }).predictions[0];
+    const noS2 = lrAnnealingStudy(curves, { holdout: ['wsd'], bootstrap: 0, fixed: { C: 0 } }).predictions[0];
+    expect(noS2.params.C.value).toBe(0);
+    expect(noS2.finalRelError).toBeGreaterThan(10 * full.finalRelError);
+  });
+
   it('names a held-out schedule that has no curve', () => {
     expect(() => lrAnnealingStudy([curve('constant')], { holdout: ['wsd'] })).toThrow(/held-out schedule "wsd" has no curve \(schedules: constant\)/);
     expect(() => lrAnnealingStudy([curve('constant')], { lambda: 1 })).toThrow(/lambda must be in \[0, 1\)/);
