@@ -15,6 +15,7 @@ import { buildConsole } from '@slab/console';
 import { DEFAULT_GATEWAY_PORT, resolveToken, writeStackInfo, type StackInfo } from './config';
 import { installTemporalLogging } from './logging';
 import { checkSpec } from './spec-check';
+import { lockStateDir } from './state-lock';
 
 export interface WorkerSpec {
   queue: string;
@@ -136,8 +137,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const log = opts.log ?? ((l: string) => console.error(l));
   installTemporalLogging();
   mkdirSync(opts.stateDir, { recursive: true });
+  // Before anything else touches the directory: a second stack on it is refused, naming the holder.
+  const lock = lockStateDir(opts.stateDir);
   const token = resolveToken(opts.stateDir);
-  const stops: (() => Promise<void>)[] = [];
+  const stops: (() => Promise<void>)[] = [async () => lock.release()];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((e: unknown) => log(`stop: ${String(e)}`));
     stops.length = 0;
