@@ -66,6 +66,19 @@ describe('cases that failed late', () => {
     expect((await env.client.listSweeps()).some((s) => s.name === 'replay-round-grid')).toBe(false);
   }, 120_000);
 
+  it('a misspelt law, a target missing a variable and a misspelt option: three precise errors from slab validate and the gateway, nothing runs', async () => {
+    const file = fileURLToPath(new URL('../../../examples/invalid/fails-late.yaml', import.meta.url));
+    const expected = readFileSync(fileURLToPath(new URL('../../../examples/invalid/fails-late.expected.txt', import.meta.url)), 'utf8').trim().split('\n');
+    const v = await slab('validate', file);
+    expect(v.status).not.toBe(0);
+    for (const line of expected) expect(v.out).toContain(line);
+    const err = await env.client.createSweep(readFileSync(file, 'utf8')).catch((e: unknown) => e as Error);
+    const text = String(err);
+    expect(text).toContain('invalid spec (3 issues)');
+    for (const line of expected) expect(text).toContain(line.replace(/ \(line \d+, col \d+\)$/, ''));
+    expect((await env.client.listSweeps()).some((s) => s.name === 'fails-late')).toBe(false);
+  }, 120_000);
+
   it('a sweep that ran its trials but made no law ends "completed, fit failed" and submit -w exits 1', async () => {
     // Two runs cannot fit the five-parameter Chinchilla law: every fit is skipped.
     const spec = readFileSync(join(cases, 'replay-options.yaml'), 'utf8')

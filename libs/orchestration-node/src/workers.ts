@@ -56,7 +56,12 @@ async function runWorker(worker: Worker, connection: NativeConnection, owned: bo
   const stop = () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
   };
-  if (signal?.aborted) stop();
+  // Aborted while the worker was being created (bundling takes seconds): never start polling, since
+  // shutdown() only acts on a running worker and the abort event has already fired.
+  if (signal?.aborted) {
+    if (owned) await connection.close();
+    return;
+  }
   signal?.addEventListener('abort', stop, { once: true });
   try {
     await worker.run();
