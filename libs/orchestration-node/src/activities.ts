@@ -2,12 +2,13 @@
  * Orchestrator activities (planBatch, fitLaws, reportSweep), built by a factory so the gateway
  * client is injected. Hosted by the orchestrator worker on ORCHESTRATOR_QUEUE.
  */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { TrialRow } from '@slab/api';
 import type { TrialResult } from '@slab/spec';
 import { planNext, type PlannerHooks } from '@slab/planner';
 import type { FitLawsInput, FitSummary, OrchestratorActivities, PlanBatchInput, SweepReport } from '@slab/orchestration';
-import { fitSweep } from './fit';
+import type { SweepFit } from './fit';
+import { FitInputError, fitInThread } from './fit-thread';
 import { replayCandidates } from './candidates';
 
 /** What the orchestrator activities need from @slab/api's GatewayClient. */
@@ -36,6 +37,34 @@ function asInvalid(err: unknown, what: string): ApplicationFailure {
 /** HTTP statuses that retrying cannot fix (bad report, auth); 408/429 and 5xx/0 are retried. */
 function permanentHttp(status: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/** The running activity's context, or undefined when called outside an activity (unit tests). */
+function activityContext(): Context | undefined {
+  try {
+    return Context.current();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Heartbeat period: well under the heartbeat timeouts the workflows set (the SDK throttles further). */
+const HEARTBEAT_MS = 2000;
+
+/**
+ * Heartbeats while `work` runs off this thread: a dead orchestrator, or a completion lost in a
+ * Temporal crash, is then noticed at the heartbeat timeout, and cancellation reaches the activity.
+ */
+async function heartbeating<T>(work: () => Promise<T>): Promise<T> {
+  const ctx = activityContext();
+  if (!ctx) return work();
+  ctx.heartbeat();
+  const timer = setInterval(() => ctx.heartbeat(), HEARTBEAT_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 const FINISHED = new Set(['completed', 'diverged', 'failed', 'stopped']);
@@ -86,11 +115,12 @@ export function createOrchestratorActivities(deps: OrchestratorDeps): Orchestrat
     },
     async fitLaws(input: FitLawsInput) {
       const results = await allResults(input.sweepId, input.results, input.storedResults);
-      let fit: ReturnType<typeof fitSweep>;
+      let fit: SweepFit;
       try {
-        fit = fitSweep(input.spec, results, input.planned);
+        fit = await heartbeating(() => fitInThread({ spec: input.spec, results, planned: input.planned }, activityContext()?.cancellationSignal));
       } catch (err) {
-        throw asInvalid(err, 'fitLaws');
+        if (err instanceof FitInputError) throw asInvalid(err, 'fitLaws');
+        throw err;
       }
       // The full report (a 50,000-resample bootstrap is megabytes) goes to the store; the workflow
       // gets the summary and the report's id. A gateway outage is retried like any activity error.

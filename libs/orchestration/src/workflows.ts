@@ -30,6 +30,7 @@ import {
   type TrainerActivities,
 } from './contracts';
 import { cancelSignal, pauseSignal, resumeSignal, statusQuery } from './messages';
+import { FIT_HEARTBEAT_TIMEOUT_MS, fitLawsTimeoutMs } from './timeouts';
 import { budgetStop, buildStatus, chargedFlops, countByStatus, failureCause, initialState, syntheticResult, trialIdFor, trialRequest, validateWorkflowInput } from './state';
 
 export const DEFAULT_HISTORY_LIMIT = 8000;
@@ -44,12 +45,6 @@ const orchestratorRetry = { initialInterval: '1s', backoffCoefficient: 2, maximu
 const planner = proxyActivities<Pick<OrchestratorActivities, 'planBatch'>>({
   taskQueue: ORCHESTRATOR_QUEUE,
   startToCloseTimeout: '1 minute',
-  retry: orchestratorRetry,
-});
-// A bootstrap over many runs can take minutes on a small machine.
-const fitter = proxyActivities<Pick<OrchestratorActivities, 'fitLaws'>>({
-  taskQueue: ORCHESTRATOR_QUEUE,
-  startToCloseTimeout: '15 minutes',
   retry: orchestratorRetry,
 });
 // Reports only inform the gateway; ride out a few minutes of gateway downtime, then go on without.
@@ -79,6 +74,14 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
     // Wait for the trainer to acknowledge cancellation so its 'stopped' event is out before we report.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry: { maximumAttempts: spec.trial.maxAttempts, nonRetryableErrorTypes: NON_RETRYABLE_TRIAL_ERRORS },
+  });
+
+  // A bootstrap over many runs can take minutes: the fit heartbeats, and its timeout grows with its work.
+  const fitter = proxyActivities<Pick<OrchestratorActivities, 'fitLaws'>>({
+    taskQueue: ORCHESTRATOR_QUEUE,
+    startToCloseTimeout: fitLawsTimeoutMs(spec),
+    heartbeatTimeout: FIT_HEARTBEAT_TIMEOUT_MS,
+    retry: orchestratorRetry,
   });
 
   let phase: SweepPhase = state.paused ? 'paused' : 'planning';

@@ -1,0 +1,16 @@
+/**
+ * Worker-thread entry of fitInThread: one fitSweep call, answered with its result or its error
+ * message. Loaded through tsx (see fit-thread.ts), so it may import TypeScript sources.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { fitSweep } from './fit';
+import type { FitJob, FitAnswer } from './fit-thread';
+
+const { spec, results, planned } = workerData as FitJob;
+let answer: FitAnswer;
+try {
+  answer = { fit: fitSweep(spec, results, planned) };
+} catch (err) {
+  answer = { error: err instanceof Error ? err.message : String(err) };
+}
+parentPort!.postMessage(answer);
