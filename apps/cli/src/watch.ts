@@ -24,7 +24,7 @@ function totalOf(status: SweepStatus): number {
 function describe(status: SweepStatus): Record<string, string | number> {
   const t = status.trials;
   return {
-    phase: status.phase,
+    phase: status.waiting ? `${status.phase}, ${status.waiting}` : status.phase,
     running: t.running,
     failed: t.failed,
     diverged: t.diverged,

@@ -66,7 +66,10 @@ export function createTemporalSweepControl(target: Client | Connection, opts: Sw
     signal,
     async status(sweepId: string) {
       try {
-        return await handle(sweepId).query(statusQuery);
+        // Side by side: the pending activities say whether trials wait for a worker no one runs.
+        const [status, described] = await Promise.all([handle(sweepId).query(statusQuery), handle(sweepId).describe().catch(() => undefined)]);
+        const waiting = described && waitingForWorkers(described.raw.pendingActivities ?? [], Date.now());
+        return waiting ? { ...status, waiting } : status;
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return undefined;
         // A workflow that failed before registering its handlers (e.g. invalid input) cannot answer the
@@ -83,6 +86,39 @@ export function createTemporalSweepControl(target: Client | Connection, opts: Sw
     },
     result: (sweepId) => handle(sweepId).result() as Promise<SweepStatus>,
   };
+}
+
+/** A trial scheduled this long without a worker starting it is reported as waiting for one. */
+export const WAITING_AFTER_MS = 15_000;
+
+/** PENDING_ACTIVITY_STATE_SCHEDULED of temporal.api.enums.v1.PendingActivityState. */
+const SCHEDULED = 1;
+
+/** The fields read of Temporal's PendingActivityInfo (as DescribeWorkflowExecution returns it). */
+export interface PendingActivityLike {
+  state?: number | null;
+  scheduledTime?: { seconds?: number | bigint | { toNumber(): number } | null; nanos?: number | null } | null;
+  activityOptions?: { taskQueue?: { name?: string | null } | null } | null;
+}
+
+/**
+ * "waiting for a worker on queue Q (n trials)" when some pending activity has sat in SCHEDULED (no
+ * worker polled it) for WAITING_AFTER_MS or more — a queue no worker serves, or workers all busy
+ * or dead. A retry whose back-off has not elapsed yet (scheduled in the future) is not waiting.
+ */
+export function waitingForWorkers(pending: readonly PendingActivityLike[], nowMs: number): string | undefined {
+  const byQueue = new Map<string, number>();
+  for (const a of pending) {
+    if (a.state !== SCHEDULED || !a.scheduledTime) continue;
+    const { seconds, nanos } = a.scheduledTime;
+    const secs = seconds !== null && typeof seconds === 'object' ? seconds.toNumber() : Number(seconds ?? 0); // a Long from protobufjs
+    const since = secs * 1000 + Math.floor((nanos ?? 0) / 1e6);
+    if (nowMs - since < WAITING_AFTER_MS) continue;
+    const queue = a.activityOptions?.taskQueue?.name ?? '';
+    byQueue.set(queue, (byQueue.get(queue) ?? 0) + 1);
+  }
+  if (byQueue.size === 0) return undefined;
+  return [...byQueue].map(([q, n]) => `waiting for a worker${q ? ` on queue ${q}` : ''} (${n} trial${n === 1 ? '' : 's'})`).join('; ');
 }
 
 function failedStatus(sweepId: string, phase: 'failed' | 'cancelled', stopReason: string): SweepStatus {

@@ -102,6 +102,11 @@ export interface SweepStatus {
    * the reason. A sweep that ran its trials but cannot answer its question is not a success.
    */
   fitFailed?: string;
+  /**
+   * Set by the control (not the workflow) while a trial has been scheduled for a while and no worker
+   * took it: "waiting for a worker on queue cpu (2 trials)". Cleared as soon as a worker starts it.
+   */
+  waiting?: string;
 }
 
 /** Written to the gateway by the reportSweep activity whenever the workflow's status changes. */
