@@ -2,8 +2,11 @@
  * The gateway process: REST (routes.ts), websocket ingest and live fan-out on /ws (ingest.ts,
  * hub.ts), the console's static files, all over one node:http server and one Store.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { SweepControl } from '@slab/api';
 import { openStore, type Store } from '@slab/store';
@@ -11,6 +14,7 @@ import { WebSocketServer } from 'ws';
 import { Auth, checkCredentials, type Credential, SCOPES } from './auth';
 import { HttpError, sendJson } from './http';
 import { LiveHub } from './hub';
+import { addCheckpointRoutes } from './checkpoints';
 import { handleConnection } from './ingest';
 import { type GatewayLimits, resolveLimits } from './limits';
 import { buildRouter, sweepSnapshot } from './routes';
@@ -24,6 +28,11 @@ export interface GatewayOptions {
   host?: string;
   /** SQLite file (created if missing) or `:memory:`. */
   dbPath: string;
+  /**
+   * Where uploaded trial checkpoints are kept (default `<dbPath>.blobs` beside the database; with
+   * `:memory:` a temporary directory removed on close).
+   */
+  blobDir?: string;
   /** Bearer token with every scope (ingest, control, read). */
   token: string;
   /** Further tokens with limited scopes, e.g. an ingest-only token for trainer nodes (each ≥ 16 characters). */
@@ -69,6 +78,17 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
   return new Error(`gateway: cannot listen on ${where}: ${err.message}`);
 }
 
+/** The blob directory: given, beside the database file, or a temporary one for an in-memory store. */
+function blobDirFor(opts: GatewayOptions): { dir: string; dispose(): void } {
+  if (opts.blobDir !== undefined) {
+    if (typeof opts.blobDir !== 'string' || opts.blobDir === '') throw new Error('startGateway: blobDir: expected a directory path');
+    return { dir: opts.blobDir, dispose: () => undefined };
+  }
+  if (opts.dbPath !== ':memory:') return { dir: `${opts.dbPath}.blobs`, dispose: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'slab-blobs-'));
+  return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   if (typeof opts.token !== 'string' || opts.token === '') throw new Error('startGateway: token: expected a non-empty string');
   if (typeof opts.dbPath !== 'string' || opts.dbPath === '') throw new Error('startGateway: dbPath: expected a file path or ":memory:"');
@@ -84,6 +104,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     loopback: /^(127\.|::1$|localhost$)/.test(host),
   });
 
+  const blobs = blobDirFor(opts);
   const store = openStore(opts.dbPath);
   const hub = new LiveHub(limits.maxBufferedBytes);
   const router = buildRouter({
@@ -95,6 +116,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     log,
     limits,
   });
+  addCheckpointRoutes(router, { store, auth, blobDir: blobs.dir, maxBytes: limits.maxCheckpointBytes });
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
@@ -178,6 +200,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     });
   } catch (err) {
     store.close();
+    blobs.dispose();
     throw listenError(err as NodeJS.ErrnoException, host, port);
   }
   // After start-up a server error (e.g. EMFILE on accept) is logged, never thrown out of the loop.
@@ -198,6 +221,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
         store.close();
+        blobs.dispose();
       })();
       return closing;
     },

@@ -25,6 +25,8 @@ export interface GatewayLimits {
   handshakeTimeoutMs: number;
   /** Every connection is pinged this often; one that did not answer the previous ping is dropped, ms (default 30000). */
   pingIntervalMs: number;
+  /** Largest trial checkpoint a worker may upload, bytes (default 1 GiB). */
+  maxCheckpointBytes: number;
   /** Rows read from the store per page when a metrics answer is streamed (default 5000). */
   metricsPageRows: number;
   /** How long a status read waits for the orchestrator before answering from the store, ms (default 5000). */
@@ -44,6 +46,7 @@ export const DEFAULT_LIMITS: Readonly<GatewayLimits> = {
   maxRejectedFrames: 100,
   handshakeTimeoutMs: 10_000,
   pingIntervalMs: 30_000,
+  maxCheckpointBytes: 1024 * 1024 * 1024,
   metricsPageRows: 5000,
   statusTimeoutMs: 5000,
   controlTimeoutMs: 15_000,

@@ -1,8 +1,8 @@
 /**
  * Runs the gateway: `tsx apps/gateway/src/main.ts --db slab.db --token T [--port 7300]
  * [--host 127.0.0.1] [--console-dir DIR] [--ingest-token T] [--read-token T] [--closed-reads]
- * [--allowed-host NAME ...]`. Flags fall back to SLAB_DB, SLAB_TOKEN, SLAB_GATEWAY_PORT,
- * SLAB_GATEWAY_HOST, SLAB_CONSOLE_DIR, SLAB_INGEST_TOKEN, SLAB_READ_TOKEN. Runs without an
+ * [--allowed-host NAME ...] [--blob-dir DIR]`. Flags fall back to SLAB_DB, SLAB_TOKEN, SLAB_GATEWAY_PORT,
+ * SLAB_GATEWAY_HOST, SLAB_CONSOLE_DIR, SLAB_INGEST_TOKEN, SLAB_READ_TOKEN, SLAB_BLOB_DIR. Runs without an
  * orchestrator: `slab up` embeds startGateway with the Temporal-backed SweepControl instead.
  */
 import { parseArgs } from 'node:util';
@@ -12,7 +12,8 @@ import { startGateway } from './gateway';
 const USAGE =
   'usage: gateway --db FILE --token TOKEN [--port 7300] [--host 127.0.0.1] [--console-dir DIR]\n' +
   '               [--ingest-token TOKEN] [--read-token TOKEN] [--closed-reads] [--allowed-host NAME ...]\n' +
-  'env: SLAB_DB, SLAB_TOKEN, SLAB_GATEWAY_PORT, SLAB_GATEWAY_HOST, SLAB_CONSOLE_DIR, SLAB_INGEST_TOKEN, SLAB_READ_TOKEN\n';
+  '               [--blob-dir DIR (trial checkpoints; default FILE.blobs beside the database)]\n' +
+  'env: SLAB_DB, SLAB_TOKEN, SLAB_GATEWAY_PORT, SLAB_GATEWAY_HOST, SLAB_CONSOLE_DIR, SLAB_INGEST_TOKEN, SLAB_READ_TOKEN, SLAB_BLOB_DIR\n';
 
 let values;
 try {
@@ -27,6 +28,7 @@ try {
       'read-token': { type: 'string' },
       'closed-reads': { type: 'boolean' },
       'allowed-host': { type: 'string', multiple: true },
+      'blob-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -65,6 +67,7 @@ let gateway: Awaited<ReturnType<typeof startGateway>>;
 try {
   gateway = await startGateway({
     dbPath,
+    blobDir: values['blob-dir'] ?? env.SLAB_BLOB_DIR,
     token,
     port,
     host: values.host ?? env.SLAB_GATEWAY_HOST,
