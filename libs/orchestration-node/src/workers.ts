@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { GatewayClient } from '@slab/api';
 import { ORCHESTRATOR_QUEUE } from '@slab/orchestration';
-import { MetricEmitter, createTrialActivities, type MetricEmitterLike, type TrainerPlugin } from '@slab/worker-sdk';
+import { type CheckpointStoreLike, GatewayCheckpoints, MetricEmitter, createTrialActivities, type MetricEmitterLike, type TrainerPlugin } from '@slab/worker-sdk';
 import { createOrchestratorActivities, type GatewayLike } from './activities';
 import { sweepWorkflowBundle } from './bundle';
 import { connectWorker } from './connect';
@@ -40,6 +40,11 @@ export interface TrainerWorkerOptions extends ConnectionOptions {
   /** Trials at once (default 1: one per GPU, or one on CPU). */
   concurrency?: number;
   checkpointRoot: string;
+  /**
+   * Shared checkpoint store, so a trial retried on another node resumes from its last checkpoint.
+   * runTrainerWorker defaults it to the gateway at gatewayUrl; false keeps checkpoints on this machine.
+   */
+  checkpoints?: CheckpointStoreLike | false;
   workerId?: string;
   /** Time a shutting-down worker gives running trials to checkpoint (default 30 s). */
   shutdownGraceMs?: number;
@@ -101,6 +106,7 @@ export async function createTrainerWorker(
     plugin: opts.plugin,
     emitter: opts.emitter,
     checkpointRoot: opts.checkpointRoot,
+    ...(opts.checkpoints ? { checkpoints: opts.checkpoints } : {}),
     log: opts.log,
     workerId,
   });
@@ -128,7 +134,8 @@ export async function runTrainerWorker(opts: TrainerWorkerOptions): Promise<void
   const emitter: MetricEmitterLike = opts.emitter ?? (owned as MetricEmitter);
   try {
     const conn = await connectionFor(opts);
-    const worker = await createTrainerWorker({ ...opts, workerId, emitter, connection: conn.connection });
+    const checkpoints = opts.checkpoints ?? (opts.gatewayUrl && opts.token ? new GatewayCheckpoints({ url: opts.gatewayUrl, token: opts.token }) : undefined);
+    const worker = await createTrainerWorker({ ...opts, workerId, emitter, checkpoints, connection: conn.connection });
     opts.log?.(`trainer worker ${workerId} on queue ${opts.queue} (plugin ${opts.plugin.name}, concurrency ${opts.concurrency ?? 1})`);
     await runWorker(worker, conn.connection, conn.owned, opts.signal);
   } finally {

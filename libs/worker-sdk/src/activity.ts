@@ -3,12 +3,14 @@
  * last heartbeat, progress → heartbeat, cancellation → AbortSignal, metrics → the emitter's stream),
  * emits lifecycle events and flushes the stream before returning. Plugins never see Temporal.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
 import type { TrialProgress, TrialRequest, TrialResult } from '@slab/spec';
 import type { TrainerPlugin, TrialContext } from './plugin';
-import { readLocalRecord, UnackedPoints, writeLocalRecord } from './local-record';
+import { packCheckpoint, unpackCheckpoint } from './checkpoint-archive';
+import type { CheckpointStoreLike, TrialRef } from './checkpoint-sync';
+import { type LocalRecord, type PendingPoint, readLocalRecord, UnackedPoints, writeLocalRecord } from './local-record';
 
 /** The part of the worker SDK's TrialStream this activity uses. */
 export interface TrialStreamLike {
@@ -32,6 +34,13 @@ export interface TrialActivityDeps {
   emitter: MetricEmitterLike;
   /** Checkpoints go to `<checkpointRoot>/<sweepId>/<trialId>` (shared by attempts on this machine). */
   checkpointRoot: string;
+  /**
+   * Shared checkpoint store (the gateway's): each checkpoint is pushed there after it is taken, and
+   * an attempt pulls the newest one before resuming when its own directory holds nothing newer, so
+   * a retry on another node resumes where the last attempt checkpointed. Without it checkpoints stay
+   * on this machine.
+   */
+  checkpoints?: CheckpointStoreLike;
   log?: (message: string) => void;
   /** How long to wait for the gateway to ack a trial's frames before returning (default 10 s). */
   flushTimeoutMs?: number;
@@ -81,10 +90,79 @@ function resumePoint(details: unknown): TrialProgress | undefined {
   return typeof d.checkpointUri === 'string' ? { step: d.step, checkpointUri: d.checkpointUri } : { step: d.step };
 }
 
-function furthest(a: TrialProgress | undefined, b: TrialProgress | undefined): TrialProgress | undefined {
-  if (!a) return b;
-  if (!b) return a;
-  return b.step > a.step ? b : a;
+/**
+ * Where to resume: the furthest of the last heartbeat and the local record (the record at a tie: it
+ * carries the unacked points), except that a heartbeat naming a checkpoint file that is not on this
+ * machine (another node took it, and its upload did not arrive) gives way to the local record,
+ * possibly an older checkpoint, which this node can load.
+ */
+function resumeFrom(heartbeat: TrialProgress | undefined, local: TrialProgress | undefined): TrialProgress | undefined {
+  if (!local || !heartbeat) return local ?? heartbeat;
+  if (heartbeat.checkpointUri !== undefined && !existsSync(heartbeat.checkpointUri)) return local;
+  return heartbeat.step > local.step ? heartbeat : local;
+}
+
+/**
+ * Pushes a trial's checkpoints one at a time, newest first: a checkpoint taken while an upload is in
+ * flight replaces any still waiting, so a slow link delays uploads but never queues them up.
+ */
+class CheckpointUploads {
+  private waiting: { step: number; archive: Uint8Array } | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: CheckpointStoreLike,
+    private readonly ref: TrialRef & { attempt: number },
+    private readonly say: (m: string) => void,
+  ) {}
+
+  offer(step: number, archive: Uint8Array): void {
+    this.waiting = { step, archive };
+    this.running ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.waiting) {
+      const { step, archive } = this.waiting;
+      this.waiting = undefined;
+      try {
+        await this.store.push(this.ref, step, archive);
+      } catch (err) {
+        this.say(`checkpoint at step ${step} not shared: ${(err as Error).message}`);
+      }
+    }
+    this.running = undefined;
+  }
+
+  /** Resolves once nothing is waiting or in flight, or after `timeoutMs`. */
+  async settle(timeoutMs: number): Promise<void> {
+    if (!this.running) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+    try {
+      while (this.running) if ((await Promise.race([this.running, deadline])) === 'late') return;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/**
+ * The newest checkpoint of the shared store when it is newer than this machine's local record:
+ * unpacked into `checkpointDir`, its record replacing the local one. Failures are logged and leave
+ * the local state as it was (the trial then resumes from what this machine has).
+ */
+async function pullNewer(store: CheckpointStoreLike, ref: TrialRef, checkpointDir: string, local: LocalRecord | undefined, say: (m: string) => void): Promise<LocalRecord | undefined> {
+  try {
+    const remote = await store.pull(ref, local?.progress.step ?? -1);
+    if (!remote) return local;
+    const record = unpackCheckpoint(remote.archive, checkpointDir);
+    say(`fetched the checkpoint at step ${record.progress.step} (attempt ${remote.attempt}) from the shared store`);
+    return readLocalRecord(checkpointDir) ?? local;
+  } catch (err) {
+    say(`could not fetch a shared checkpoint: ${(err as Error).message}`);
+    return local;
+  }
 }
 
 export function createTrialActivities(deps: TrialActivityDeps): TrialActivities {
@@ -111,14 +189,18 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
     const { backend } = await init();
     const checkpointDir = join(checkpointRoot, safeSegment(request.sweepId), safeSegment(request.trialId));
     mkdirSync(checkpointDir, { recursive: true });
-    const local = readLocalRecord(checkpointDir);
-    const resume = furthest(resumePoint(info.heartbeatDetails), local?.progress);
+    const ref = { sweepId: request.sweepId, trialId: request.trialId };
+    let local = readLocalRecord(checkpointDir);
+    if (deps.checkpoints) local = await pullNewer(deps.checkpoints, ref, checkpointDir, local, say);
+    const resume = resumeFrom(resumePoint(info.heartbeatDetails), local?.progress);
 
     const attempt = info.attempt;
     // The attempt number fences the trial's metric stream: once a retry has opened it, frames of
     // this attempt (should it be a stalled one that comes back) are refused, never stored.
     const stream = emitter.openTrial(request.sweepId, request.trialId, attempt);
+    const uploads = deps.checkpoints ? new CheckpointUploads(deps.checkpoints, { ...ref, attempt }, say) : undefined;
     const flush = async () => {
+      await uploads?.settle(flushTimeoutMs);
       try {
         await stream.flush(flushTimeoutMs);
       } catch (err) {
@@ -161,10 +243,20 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
       },
       progress: (p) => {
         if (p.checkpointUri && p.checkpointUri !== lastProgress?.checkpointUri) {
+          let pending: PendingPoint[] = [];
           try {
-            writeLocalRecord(checkpointDir, { progress: p, pending: unacked.atCheckpoint(stream.unacked ?? 1) });
+            pending = unacked.atCheckpoint(stream.unacked ?? 1);
+            writeLocalRecord(checkpointDir, { progress: p, pending });
           } catch (err) {
             say(`could not record checkpoint progress locally: ${(err as Error).message}`);
+          }
+          if (uploads) {
+            try {
+              const archive = packCheckpoint(checkpointDir, p, pending);
+              if (archive) uploads.offer(p.step, archive);
+            } catch (err) {
+              say(`could not pack the checkpoint at step ${p.step}: ${(err as Error).message}`);
+            }
           }
         }
         lastProgress = p;
