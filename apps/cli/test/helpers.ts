@@ -62,6 +62,13 @@ export function isContiguous(seqs: number[]): boolean {
   return seqs.length > 0 && seqs.every((s, i) => s === i + 1);
 }
 
+/** Every multiple of `every` up to `last` is present, and no step twice. */
+export function coversEveryStep(steps: number[], every: number, last: number): boolean {
+  const have = new Set(steps);
+  for (let s = every; s <= last; s += every) if (!have.has(s)) return false;
+  return steps.length === have.size;
+}
+
 /** A real stack in a temp state dir for one test file: started before its tests, stopped after. */
 export function useStack(workers: WorkerSpec[]): { readonly stack: Stack; readonly client: GatewayClient; readonly dir: string } {
   const ctx = {} as { stack: Stack; client: GatewayClient; dir: string };

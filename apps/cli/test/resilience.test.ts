@@ -11,7 +11,7 @@ import { startGateway, type Gateway } from '@slab/gateway';
 import { connectTemporal, createTemporalSweepControl, runOrchestratorWorker } from '@slab/orchestration-node';
 import { resolveToken, type StackInfo } from '../src/config';
 import { spawnTrainerWorker } from '../src/stack';
-import { isContiguous, readStore, tinySpec, waitFor, waitForPhase } from './helpers';
+import { coversEveryStep, isContiguous, readStore, tinySpec, waitFor, waitForPhase } from './helpers';
 
 const BATCH = 32;
 let dir: string;
@@ -31,13 +31,6 @@ function startWorker(): ChildProcess {
   const child = spawnTrainerWorker({ queue: 'cpu', plugins: ['tfjs'] }, info, dir, () => undefined);
   workers.push(child);
   return child;
-}
-
-/** Every multiple of `every` up to `last` is present exactly once (the store's key forbids doubles). */
-function coversEveryStep(steps: number[], every: number, last: number): boolean {
-  const have = new Set(steps);
-  for (let s = every; s <= last; s += every) if (!have.has(s)) return false;
-  return steps.length === new Set(steps).size;
 }
 
 beforeAll(async () => {
@@ -65,7 +58,7 @@ describe('resilience', () => {
   it('a worker killed with SIGKILL mid-trial: the trial resumes from its checkpoint and no metric is stored twice', async () => {
     const client = new GatewayClient(gateway.url, info.token);
     const data = 48_000;
-    const spec = tinySpec({ name: 'kill9', widths: [64], data: [data], trial: '{ logEvery: 10, evalEvery: 500, checkpointEvery: 50, timeoutSeconds: 600, heartbeatSeconds: 3, maxAttempts: 3 }' });
+    const spec = tinySpec({ name: 'kill9', widths: [64], data: [data], trial: '{ logEvery: 10, evalEvery: 500, checkpointEvery: 50, timeoutSeconds: 600, heartbeatSeconds: 15, maxAttempts: 3 }' });
     const first = startWorker();
     const { id } = await client.createSweep(spec);
     const trialId = `${id}-t0000`;
