@@ -30,8 +30,7 @@ import { HttpError, type Router, sendJson } from './http';
 export interface CheckpointDeps {
   store: Store;
   auth: Auth;
-  /** Root of the gateway's blob storage (checkpoints go under `checkpoints/`). */
-  blobDir: string;
+  blobs: CheckpointBlobs;
   /** Largest accepted checkpoint, bytes. */
   maxBytes: number;
 }
@@ -65,6 +64,7 @@ function integerParam(query: URLSearchParams, name: string, min: number, require
   return n;
 }
 
+/** A trial's checkpoint files under `<root>/checkpoints/` (root: the gateway's blob directory). */
 export class CheckpointBlobs {
   constructor(private readonly root: string) {}
 
@@ -129,12 +129,16 @@ export class CheckpointBlobs {
       }
     }
   }
+
+  /** Removes a trial's checkpoints (it finished: no attempt will resume it). */
+  remove(sweepId: string, trialId: string): void {
+    rmSync(this.dirOf(sweepId, trialId), { recursive: true, force: true });
+  }
 }
 
 /** Adds the checkpoint routes to `router`. */
 export function addCheckpointRoutes(router: Router, deps: CheckpointDeps): void {
-  const { store, auth } = deps;
-  const blobs = new CheckpointBlobs(deps.blobDir);
+  const { store, auth, blobs } = deps;
 
   const sweepOr404 = (id: string): void => {
     if (!store.getSweep(id)) throw new HttpError(404, `sweep ${JSON.stringify(id)} not found`);

@@ -14,7 +14,7 @@ import { WebSocketServer } from 'ws';
 import { Auth, checkCredentials, type Credential, SCOPES } from './auth';
 import { HttpError, sendJson } from './http';
 import { LiveHub } from './hub';
-import { addCheckpointRoutes } from './checkpoints';
+import { addCheckpointRoutes, CheckpointBlobs } from './checkpoints';
 import { handleConnection } from './ingest';
 import { type GatewayLimits, resolveLimits } from './limits';
 import { buildRouter, sweepSnapshot } from './routes';
@@ -107,6 +107,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const blobs = blobDirFor(opts);
   const store = openStore(opts.dbPath);
   const hub = new LiveHub(limits.maxBufferedBytes);
+  const checkpoints = new CheckpointBlobs(blobs.dir);
   const router = buildRouter({
     store,
     hub,
@@ -115,8 +116,10 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     parseSpec: opts.parseSpec ?? defaultParseSpec,
     log,
     limits,
+    // A finished trial is never resumed: its checkpoint would only take disk.
+    onTrialsFinished: (sweepId, trialIds) => trialIds.forEach((t) => checkpoints.remove(sweepId, t)),
   });
-  addCheckpointRoutes(router, { store, auth, blobDir: blobs.dir, maxBytes: limits.maxCheckpointBytes });
+  addCheckpointRoutes(router, { store, auth, blobs: checkpoints, maxBytes: limits.maxCheckpointBytes });
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';

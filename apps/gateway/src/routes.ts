@@ -18,6 +18,8 @@ export interface RouteDeps {
   parseSpec: ParseSpec;
   log: (message: string) => void;
   limits: Pick<GatewayLimits, 'metricsPageRows' | 'statusTimeoutMs' | 'controlTimeoutMs'>;
+  /** Called with the trials a report says finished (their checkpoints are no longer needed). */
+  onTrialsFinished?: (sweepId: string, trialIds: string[]) => void;
 }
 
 /** After a status query times out, status reads skip the orchestrator this long (ms). */
@@ -193,7 +195,10 @@ export function buildRouter(deps: RouteDeps): Router {
     sweepOr404(params.id);
     const report = parseReport(await readJson(req), params.id);
     if (report.newTrials?.length) store.planTrials(params.id, report.newTrials);
-    if (report.finished?.length) store.finishTrials(params.id, report.finished);
+    if (report.finished?.length) {
+      store.finishTrials(params.id, report.finished);
+      deps.onTrialsFinished?.(params.id, report.finished.map((r) => r.trialId));
+    }
     // A fit with a reportId was stored by POST /fits already; only failed fits come here whole.
     if (report.fit && report.fit.summary.reportId === undefined) {
       const fit = store.addFit(params.id, report.fit.summary, report.fit.report ?? { skipped: report.fit.summary.skipped });

@@ -129,6 +129,24 @@ describe('checkpoint endpoints', () => {
     expect((await fetch(url('sw1', T), { headers: { authorization: `Bearer ${INGEST}` } })).status).toBe(204);
   });
 
+  it('drops the checkpoints of trials the workflow reports finished', async () => {
+    const client = new GatewayCheckpoints({ url: gw.url, token: INGEST });
+    const other = 'sw1-t0001';
+    await client.push({ sweepId: 'sw1', trialId: T, attempt: 1 }, 40, bytes(10, 1));
+    await client.push({ sweepId: 'sw1', trialId: other, attempt: 1 }, 40, bytes(10, 2));
+    const finished = { trialId: T, status: 'completed', params: 10, data: 100, flops: 6000, final: { eval_loss: 0.5 }, resumedFromStep: 0, steps: 4, backend: 'cpu', wallSeconds: 1 };
+    const status = { sweepId: 'sw1', name: 'one', phase: 'running', batch: 1, trials: { planned: 1, running: 1, completed: 1, diverged: 0, failed: 0 }, flopsSpent: 6000, budget: {} };
+    const res = await fetch(`${gw.url}/api/sweeps/sw1/report`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${INGEST}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ status, finished: [finished] }),
+    });
+    expect(res.status).toBe(204);
+    expect(await client.pull({ sweepId: 'sw1', trialId: T }, -1)).toBeUndefined();
+    expect(existsSync(join(`${tmp.dbPath}.blobs`, 'checkpoints', 'sw1', T))).toBe(false);
+    expect((await client.pull({ sweepId: 'sw1', trialId: other }, -1))?.step).toBe(40);
+  });
+
   it('keeps ids that are not safe file names inside the blob directory', async () => {
     const client = new GatewayCheckpoints({ url: gw.url, token: INGEST });
     const odd = '../../escape';
