@@ -17,7 +17,11 @@ export interface TrialContext {
   progress(p: TrialProgress): void;
   /** Aborted when Temporal cancels the activity, the worker shuts down, or a newer attempt took the trial over. */
   signal: AbortSignal;
-  /** Directory for this trial's checkpoints (shared by attempts on the same machine). */
+  /**
+   * Directory for this trial's checkpoints (shared by attempts on the same machine). A checkpoint
+   * written inside it (the file or directory `progress({ checkpointUri })` names) is also uploaded to
+   * the gateway when the worker has one, and fetched into this directory by an attempt on another node.
+   */
   checkpointDir: string;
   log(message: string): void;
   /** Attempt number: 1, then 2, 3, ... for retries (set by the runTrial activity). */
