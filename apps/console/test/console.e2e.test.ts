@@ -408,7 +408,9 @@ describe('console against a live gateway', () => {
     const [sN, sD] = [await slope('frontier:N'), await slope('frontier:D')];
     expect(sN).toBeGreaterThan(0);
     expect(sD / sN).toBeCloseTo((1 - a) / a, 1);
-    await page.locator('[data-testid="frontier"]').screenshot({ path: join(outputDir, 'chinchilla-frontier.png') });
+    // Clip from the full page: the live view may redraw the card while an element screenshot waits for it.
+    const frontierBox = (await frontier.boundingBox())!;
+    await page.screenshot({ path: join(outputDir, 'chinchilla-frontier.png'), fullPage: true, clip: frontierBox });
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 60_000);

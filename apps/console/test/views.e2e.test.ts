@@ -234,7 +234,9 @@ describe('console views of a finished scaling study', () => {
     await expect.poll(faded, { timeout: 5_000 }).toBe(14);
     expect(await page.locator(`[data-testid="curves"] path.series[data-series="${target}:train_loss"]`).getAttribute('class')).toBe('series');
     expect(await page.locator(`[data-testid="curves"] .legend-item[data-trial="${target}"]`).getAttribute('aria-pressed')).toBe('true');
-    await page.locator('#curves').screenshot({ path: join(outputDir, 'curves-isolated.png') });
+    // Clip from the full page: the live view may redraw the card while an element screenshot waits for it.
+    const curvesBox = (await page.locator('#curves').boundingBox())!;
+    await page.screenshot({ path: join(outputDir, 'curves-isolated.png'), fullPage: true, clip: curvesBox });
     await page.locator(`[data-testid="curves"] .legend-item[data-trial="${target}"]`).click();
     await expect.poll(faded, { timeout: 5_000 }).toBe(0);
     expect(pageErrors).toEqual([]);
