@@ -5,7 +5,7 @@
  * (name, shape, offset in floats). Written to a temp file, fsynced, then renamed, so a crash
  * leaves either the old checkpoint or the new one, never half of one.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 const MAGIC = 'SLABCKPT';
@@ -106,3 +106,36 @@ export function writeCheckpoint(dir: string, ck: Checkpoint): string {
 export function readCheckpoint(path: string): Checkpoint {
   return decodeCheckpoint(readFileSync(path), path);
 }
+
+/**
+ * The checkpoint a retried attempt resumes from: the one its last heartbeat names, if that file
+ * exists, belongs to this run (same fingerprint) and lies within its `steps`. Anything else is
+ * logged through `log` and answered with undefined (start from step 0) rather than thrown: a
+ * missing or foreign checkpoint costs time, never the trial.
+ */
+export function resumeCheckpoint(
+  uri: string | undefined,
+  run: { fingerprint: string; steps: number },
+  log: (message: string) => void,
+): Checkpoint | undefined {
+  if (!uri) return undefined;
+  if (!existsSync(uri)) {
+    log(`checkpoint ${uri} not found; starting from step 0`);
+    return undefined;
+  }
+  try {
+    const ck = readCheckpoint(uri);
+    if (ck.fingerprint !== run.fingerprint) {
+      log(`checkpoint ${uri} belongs to a different configuration; starting from step 0`);
+      return undefined;
+    }
+    if (ck.step > run.steps) throw new Error(`step ${ck.step} beyond the plan's ${run.steps} steps`);
+    return ck;
+  } catch (e) {
+    log(`checkpoint ${uri} unreadable (${(e as Error).message}); starting from step 0`);
+    return undefined;
+  }
+}
+
+/** Let heartbeats, cancellation and metric acks run between training steps. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

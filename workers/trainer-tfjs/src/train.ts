@@ -3,11 +3,10 @@
  * atomic checkpoints with exact resume, divergence and cancellation as results.
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
 import { seededSubset, type ClassificationDataset, type Split } from '@slab/datasets';
 import type { TrialContext, TrialResult, TrialStatus } from '@slab/worker-sdk';
 import { ADAM_DEFAULTS, adamUpdate, type AdamConfig } from './adam';
-import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint';
+import { resumeCheckpoint, writeCheckpoint, yieldToEventLoop } from './checkpoint';
 import type { CuratedPool } from './curation';
 import { flopsPerSample, forward, initParams, paramShapes, type ModelSpec } from './models';
 import { SampleOrder, StreamOrder } from './order';
@@ -69,29 +68,6 @@ async function evaluate(model: ModelSpec, params: tf.Tensor[], ev: EvalSet): Pro
   return { loss: lossSum / ev.n, accuracy: correct / ev.n };
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-function tryResume(ctx: TrialContext, plan: TrainingPlan): Checkpoint | undefined {
-  const uri = ctx.resume?.checkpointUri;
-  if (!uri) return undefined;
-  if (!existsSync(uri)) {
-    ctx.log(`checkpoint ${uri} not found; starting from step 0`);
-    return undefined;
-  }
-  try {
-    const ck = readCheckpoint(uri);
-    if (ck.fingerprint !== planFingerprint(plan)) {
-      ctx.log(`checkpoint ${uri} belongs to a different configuration; starting from step 0`);
-      return undefined;
-    }
-    if (ck.step > plan.steps) throw new Error(`step ${ck.step} beyond the plan's ${plan.steps} steps`);
-    return ck;
-  } catch (e) {
-    ctx.log(`checkpoint ${uri} unreadable (${(e as Error).message}); starting from step 0`);
-    return undefined;
-  }
-}
-
 /**
  * Trains one trial on an already selected backend. Never throws for divergence or abort.
  * With `curated` (the plan has curation), training cycles the kept rows instead of drawing its own pool.
@@ -115,7 +91,7 @@ export async function trainTrial(
       : new SampleOrder(plan.seed, ds.train.n, plan.poolSize);
   const samplesAt = (step: number): number => Math.min(step * plan.batchSize, plan.data);
 
-  const ck = tryResume(ctx, plan);
+  const ck = resumeCheckpoint(ctx.resume?.checkpointUri, { fingerprint: planFingerprint(plan), steps: plan.steps }, (m) => ctx.log(m));
   const startStep = ck?.step ?? 0;
   if (ck) ctx.log(`resuming ${ctx.request.trialId} from step ${startStep}`);
   const loop: LoopState = ck

@@ -5,7 +5,6 @@
  * the result `diverged`.
  */
 import * as tf from '@tensorflow/tfjs';
-import { existsSync } from 'node:fs';
 import {
   WindowSampler,
   evalWindows,
@@ -16,7 +15,7 @@ import {
   uniqueTokenPool,
 } from '@slab/datasets';
 import { InvalidTrialError, type TrialContext, type TrialResult, type TrialStatus } from '@slab/worker-sdk';
-import { readCheckpoint, writeCheckpoint, type Checkpoint } from '../checkpoint';
+import { resumeCheckpoint, writeCheckpoint, yieldToEventLoop } from '../checkpoint';
 import { adamwUpdate } from './adamw';
 import { gptForward, gptInitParams, gptLoss, gptParamShapes, windowsToBatch, type GptStats } from './model';
 import { gptPlanFingerprint, type GptPlan, type TextCorpusId } from './plan';
@@ -78,29 +77,6 @@ interface EvalSet {
   count: number;
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-function tryResume(ctx: TrialContext, plan: GptPlan): Checkpoint | undefined {
-  const uri = ctx.resume?.checkpointUri;
-  if (!uri) return undefined;
-  if (!existsSync(uri)) {
-    ctx.log(`checkpoint ${uri} not found; starting from step 0`);
-    return undefined;
-  }
-  try {
-    const ck = readCheckpoint(uri);
-    if (ck.fingerprint !== gptPlanFingerprint(plan)) {
-      ctx.log(`checkpoint ${uri} belongs to a different configuration; starting from step 0`);
-      return undefined;
-    }
-    if (ck.step > plan.steps) throw new Error(`step ${ck.step} beyond the plan's ${plan.steps} steps`);
-    return ck;
-  } catch (e) {
-    ctx.log(`checkpoint ${uri} unreadable (${(e as Error).message}); starting from step 0`);
-    return undefined;
-  }
-}
-
 /** Mean cross-entropy (nats/token) of the model over a fixed window set. */
 async function evaluate(plan: GptPlan, params: tf.Tensor[], ev: EvalSet): Promise<number> {
   const t = plan.model.context;
@@ -154,7 +130,7 @@ export async function trainGptTrial(ctx: TrialContext, plan: GptPlan, data: GptD
   const pool = plan.uniqueData !== undefined ? uniqueTokenPool(data.train, { uniqueTokens: plan.uniqueData, seed: plan.seed }) : data.train;
   if (pool.length < t + 1) throw new InvalidTrialError(`config.uniqueData: expected at least context + 1 = ${t + 1} tokens, got ${pool.length}`);
 
-  const ck = tryResume(ctx, plan);
+  const ck = resumeCheckpoint(ctx.resume?.checkpointUri, { fingerprint: gptPlanFingerprint(plan), steps: plan.steps }, (m) => ctx.log(m));
   const startStep = ck?.step ?? 0;
   if (ck) ctx.log(`resuming ${ctx.request.trialId} from step ${startStep}`);
   const loop: LoopState = ck
