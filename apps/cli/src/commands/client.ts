@@ -96,7 +96,7 @@ export function registerClientCommands(program: Command): void {
       const { status } = detail;
       console.log(`${id} ${detail.sweep.name}: ${phaseLabel(status)}${status.stopReason ? ` (${status.stopReason})` : ''}, batch ${status.batch}`);
       if (status.fitFailed) console.log(red(`fit failed: ${status.fitFailed}`));
-      if (status.waiting) console.log(red(status.waiting));
+      if (status.waiting) console.log(status.waiting);
       console.log(`FLOPs spent ${sci(status.flopsSpent)}${status.budget.flops ? ` of ${sci(status.budget.flops)}` : ''}${status.scoringFlops ? ` (data scoring ${sci(status.scoringFlops)})` : ''}`);
       const fit = detail.fit?.summary ?? status.lastFit;
       // Held-out runs scored the law's extrapolation and were not fitted: marked so no one reads them as fitted points.
