@@ -7,14 +7,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from '@slab/api';
 import { startGateway } from '@slab/gateway';
 import type { SweepReport, SweepStatus } from '@slab/orchestration';
-import { decodeServerFrame, encodeClientFrame, type ClientFrame, type MetricPoint } from '@slab/proto';
+import type { MetricPoint } from '@slab/proto';
 import { openStore } from '@slab/store';
 import { buildConsole } from '../src';
+import { Trainer } from './trainer';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'console-e2e-token';
@@ -24,64 +24,6 @@ const CURATION = 'e2e-curation';
 const CHINCHILLA = 'e2e-chinchilla';
 const trialId = (i: number, sweep = SWEEP) => `${sweep}-t${String(i).padStart(4, '0')}`;
 const outputDir = join(import.meta.dirname, 'output');
-
-/** A trainer's side of the websocket: hello, then sequenced frames, resolving on each trial's ack. */
-class Trainer {
-  private readonly acked = new Map<string, number>();
-  private readonly waiters: (() => void)[] = [];
-  private readonly seq = new Map<string, number>();
-  private constructor(
-    private readonly ws: WebSocket,
-    private readonly sweep: string,
-  ) {
-    ws.on('message', (data: Buffer) => {
-      const frame = decodeServerFrame(new Uint8Array(data));
-      if (frame.kind === 'ack') this.acked.set(frame.ack.trialId, frame.ack.seq);
-      if (frame.kind === 'error') throw new Error(`gateway error: ${frame.error.message}`);
-      this.waiters.splice(0).forEach((w) => w());
-    });
-  }
-
-  static async connect(url: string, sweep = SWEEP): Promise<Trainer> {
-    const ws = new WebSocket(url);
-    await new Promise<void>((resolve, reject) => ws.once('open', () => resolve()).once('error', reject));
-    const t = new Trainer(ws, sweep);
-    t.send({ kind: 'hello', hello: { token: TOKEN, workerId: 'e2e-worker' } });
-    return t;
-  }
-
-  private send(frame: ClientFrame): void {
-    this.ws.send(encodeClientFrame(frame));
-  }
-
-  private async until(ok: () => boolean): Promise<void> {
-    while (!ok()) await new Promise<void>((r) => this.waiters.push(r));
-  }
-
-  async open(trial: string): Promise<void> {
-    this.send({ kind: 'open', open: { sweepId: this.sweep, trialId: trial } });
-    await this.until(() => this.acked.has(trial));
-    this.seq.set(trial, this.acked.get(trial)!);
-  }
-
-  async metrics(trial: string, points: MetricPoint[]): Promise<void> {
-    const seq = this.seq.get(trial)! + 1;
-    this.seq.set(trial, seq);
-    this.send({ kind: 'metrics', metrics: { sweepId: this.sweep, trialId: trial, seq, points } });
-    await this.until(() => (this.acked.get(trial) ?? 0) >= seq);
-  }
-
-  async event(trial: string, status: string, info: Record<string, unknown>): Promise<void> {
-    const seq = this.seq.get(trial)! + 1;
-    this.seq.set(trial, seq);
-    this.send({ kind: 'event', event: { sweepId: this.sweep, trialId: trial, seq, status, infoJson: JSON.stringify(info), wallTime: Date.now() / 1000 } });
-    await this.until(() => (this.acked.get(trial) ?? 0) >= seq);
-  }
-
-  close(): void {
-    this.ws.close();
-  }
-}
 
 /** A synthetic loss curve that falls with step and with width, like a real proxy run. */
 function lossPoints(width: number, fromStep: number, toStep: number, every: number): MetricPoint[] {
@@ -147,7 +89,7 @@ describe('console against a live gateway', () => {
     };
     await client.report(SWEEP, report);
 
-    let trainer = await Trainer.connect(gateway.wsUrl);
+    let trainer = await Trainer.connect(gateway.wsUrl, SWEEP, TOKEN);
     for (const [i, width] of WIDTHS.entries()) {
       await trainer.open(trialId(i));
       await trainer.event(trialId(i), 'running', { backend: 'cpu' });
@@ -185,7 +127,7 @@ describe('console against a live gateway', () => {
     await expect.poll(() => page.locator('#live-state').getAttribute('data-state'), { timeout: 15_000 }).not.toBe('live');
     gateway = await startGateway({ dbPath, token: TOKEN, consoleDir, host: '127.0.0.1', port });
     client = new GatewayClient(gateway.url, TOKEN);
-    trainer = await Trainer.connect(gateway.wsUrl);
+    trainer = await Trainer.connect(gateway.wsUrl, SWEEP, TOKEN);
     for (const i of WIDTHS.keys()) await trainer.open(trialId(i));
     await expect.poll(() => page.locator('#live-state').getAttribute('data-state'), { timeout: 15_000 }).toBe('live');
     await trainer.metrics(trialId(0), lossPoints(WIDTHS[0], 410, 500, 10));
@@ -265,7 +207,7 @@ describe('console against a live gateway', () => {
         reason: 'grid',
       })),
     });
-    const trainer = await Trainer.connect(gateway.wsUrl, CURATION);
+    const trainer = await Trainer.connect(gateway.wsUrl, CURATION, TOKEN);
     for (const i of trials.keys()) {
       await trainer.open(id(i));
       await trainer.metrics(id(i), lossPoints(16 + i * 8, 10, 100, 10));
