@@ -13,7 +13,8 @@ export const api = {
   sweep: (id: string) => reader.getSweep(id),
   trials: (id: string) => reader.trials(id),
   fits: (id: string) => reader.fits(id),
-  metrics: (id: string, name: string) => reader.sweepMetrics(id, name),
+  /** Every stored metric point of the sweep, or only those of one metric. */
+  metrics: (id: string, name?: string) => reader.sweepMetrics(id, name),
   /** Writes are authorised by the session cookie (see token.ts); 401/403 when there is none. */
   control: (id: string, action: ControlAction) => reader.control(id, action),
 };

@@ -33,6 +33,13 @@ export class SeriesStore {
     return [...this.data.keys()];
   }
 
+  /** Every metric name some trial has points for, e.g. to offer them in the curves' picker. */
+  names(): string[] {
+    const out = new Set<string>();
+    for (const byName of this.data.values()) for (const name of byName.keys()) out.add(name);
+    return [...out];
+  }
+
   /** Latest value of a metric for a trial (by step), e.g. for the trial table while it runs. */
   last(trialId: string, name: string): number | undefined {
     const pts = this.get(trialId, name);

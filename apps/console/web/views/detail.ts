@@ -5,6 +5,7 @@
  */
 import { api, GatewayError } from '../api';
 import { trialColoring } from '../coloring';
+import { LOSS_VIEW, metricGroups, readCurveChoice, writeCurveChoice, type CurveChoice, type YScale } from '../curveChoice';
 import { readFit } from '../fit';
 import { intervalLevel, LEVELS, setIntervalLevel } from '../level';
 import { esc, formatCount, formatFlops, formatTime } from '../format';
@@ -18,14 +19,12 @@ import { renderCurves } from './curves';
 import { renderFit } from './fitPanel';
 import { renderTrials } from './trials';
 
-const CURVE_METRICS = ['train_loss', 'eval_loss'];
-
 export function mountDetail(root: HTMLElement, sweepId: string): View {
   root.innerHTML = `<section class="page">
   <a class="back" href="#/">← All sweeps</a>
   <div id="head" class="page-head"><h1>${esc(sweepId)}</h1><p class="sub">Loading…</p></div>
   <div id="message" class="error" hidden></div>
-  <div class="card"><div class="card-head"><h2>Loss curves</h2><span class="dim" id="curves-note">per trial, colour by model size</span></div><div id="curves" data-testid="curves"></div></div>
+  <div class="card"><div class="card-head"><h2>Curves</h2><span class="dim" id="curves-note">per trial, colour by model size</span><span class="curve-pick dim"><label>metric <select id="curve-metric" data-testid="curve-metric"></select></label><label>y <select id="curve-y" data-testid="curve-y"><option value="log">log</option><option value="linear">linear</option></select></label></span></div><div id="curves" data-testid="curves"></div></div>
   <div class="card" id="fit-card"><div class="card-head"><h2>Current fit</h2><label class="level-pick dim">intervals <select id="level" data-testid="level">${LEVELS.map((l) => `<option value="${l}">${Math.round(l * 100)}%</option>`).join('')}</select></label></div><div id="fit" data-testid="fit-panel"></div></div>
   <div class="card"><div class="card-head"><h2>Trials</h2><span class="dim" id="trial-count"></span></div><div id="trials"></div></div>
 </section>`;
@@ -38,6 +37,12 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
   let level = intervalLevel();
   /** Legend key isolated in the curves (see renderCurves), kept across live re-renders. */
   let isolated: string | undefined;
+  /** Metric and y scale of the curves, read from and written to the address. */
+  let curve: CurveChoice = readCurveChoice(location.hash);
+  const metricPick = root.querySelector<HTMLSelectElement>('#curve-metric')!;
+  const yPick = root.querySelector<HTMLSelectElement>('#curve-y')!;
+  /** The metric names the picker was last built from, to rebuild it only when one appears. */
+  let pickedFrom = '';
   const levelPick = root.querySelector<HTMLSelectElement>('#level')!;
   levelPick.value = String(level);
 
@@ -60,7 +65,8 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
     curves: coalesce(() => {
       const c = coloring();
       $('curves-note').textContent = c.by === 'trial' ? 'one colour per trial; click a legend entry to isolate it' : `colour by ${c.by}; click a legend entry to isolate it`;
-      $('curves').replaceChildren(renderCurves(series, trialsById(), c, { isolated, heldOut: heldOut() }));
+      fillMetricPick();
+      $('curves').replaceChildren(renderCurves(series, trialsById(), c, { isolated, heldOut: heldOut(), metric: curve.metric, y: curve.y }));
     }, 150),
     fit: coalesce(() => $('fit').replaceChildren(renderFit(fits, detail?.fit, trials, coloring(), { level })), 150),
     trials: coalesce(() => {
@@ -68,6 +74,31 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
       $('trial-count').textContent = trials.length ? `${trials.length} trials` : '';
     }, 150),
   };
+  /** Options: the metrics present, grouped; the chosen one is kept even before its first point. */
+  const fillMetricPick = () => {
+    const names = series.names();
+    if (curve.metric !== LOSS_VIEW && !names.includes(curve.metric)) names.push(curve.metric);
+    const signature = names.sort().join('\n');
+    if (signature !== pickedFrom) {
+      pickedFrom = signature;
+      const groups = metricGroups(names);
+      if (!groups.some((g) => g.metrics.includes(LOSS_VIEW))) groups.unshift({ label: 'Losses', metrics: [LOSS_VIEW] });
+      metricPick.innerHTML = groups
+        .map((g) => `<optgroup label="${esc(g.label)}">${g.metrics.map((m) => `<option value="${esc(m)}">${m === LOSS_VIEW ? 'loss (train, eval)' : esc(m)}</option>`).join('')}</optgroup>`)
+        .join('');
+    }
+    metricPick.value = curve.metric;
+    yPick.value = curve.y;
+  };
+  const chooseCurve = (next: CurveChoice) => {
+    curve = next;
+    // replaceState, not location.hash: a hashchange would remount the page.
+    history.replaceState(null, '', writeCurveChoice(location.hash, curve) || '#/');
+    draw.curves();
+  };
+  metricPick.addEventListener('change', () => chooseCurve(readCurveChoice(`?curve=${encodeURIComponent(metricPick.value)}`)));
+  yPick.addEventListener('change', () => chooseCurve({ ...curve, y: yPick.value as YScale }));
+
   const drawAll = () => Object.values(draw).forEach((d) => d());
 
   const loadState = async () => {
@@ -79,9 +110,10 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
     drawAll();
   };
   const loadMetrics = async () => {
-    const rows = await Promise.all(CURVE_METRICS.map((name) => api.metrics(sweepId, name)));
+    // Every metric, not only the losses: the picker offers whatever the trials stream.
+    const rows = await api.metrics(sweepId);
     if (disposed) return;
-    for (const r of rows.flat()) series.add(r.trialId, r.name, r.step, r.value ?? NaN);
+    for (const r of rows) series.add(r.trialId, r.name, r.step, r.value ?? NaN);
     draw.curves();
     draw.trials();
   };
