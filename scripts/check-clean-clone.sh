@@ -10,20 +10,31 @@
 set -uo pipefail
 src="$(cd "$(dirname "$0")/.." && pwd)"
 keep="${1:-}"
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/slab-clean-clone.XXXXXX")"
-clone="$tmp/scaling-lab"
 log() { printf '\033[1m[clean-clone]\033[0m %s\n' "$*" >&2; }
+# No folder named `shared` may stand beside the clone or above it (the repository must not find one).
+clean_base() {
+  local dir
+  dir="$(cd "$1" 2>/dev/null && pwd)" || return 1
+  case "$dir/" in "$src/"*) return 1 ;; esac
+  while :; do
+    [ -e "$dir/shared" ] && return 1
+    [ "$dir" = / ] && return 0
+    dir="$(dirname "$dir")"
+  done
+}
+base=""
+for cand in "${TMPDIR:-/tmp}" /tmp /var/tmp "$HOME/.cache/slab"; do
+  mkdir -p "$cand" 2>/dev/null && clean_base "$cand" && { base="$cand"; break; }
+done
+[ -n "$base" ] || { log "no temp directory without a 'shared' folder above it"; echo "[check] clean-clone: failed"; exit 1; }
+tmp="$(mktemp -d "$base/slab-clean-clone.XXXXXX")"
+clone="$tmp/scaling-lab"
 finish() {
   local rc=$1
   [ "$keep" = "--keep" ] && log "left in $tmp" || rm -rf "$tmp"
   echo "[check] clean-clone: $([ "$rc" = 0 ] && echo passed || echo failed)"
   exit "$rc"
 }
-
-case "$tmp/" in "$src/"* | "$(dirname "$src")/"*) log "temp dir $tmp is inside the workspace"; finish 1 ;; esac
-for dir in "$tmp" "$(dirname "$tmp")" /; do
-  [ -e "$dir/shared" ] && { log "$dir/shared exists: the clone would not be clean"; finish 1; }
-done
 
 log "cloning $(git -C "$src" rev-parse --short HEAD) into $clone"
 git clone -q --no-local "$src" "$clone" || finish 1

@@ -103,16 +103,16 @@ export class GatewayClient {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
+    const send = () => fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     let res: Response;
     try {
-      res = await fetch(this.baseUrl + path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      res = await send();
     } catch (err) {
-      const cause = err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
-      throw new GatewayError(0, `cannot reach the gateway at ${this.baseUrl}: ${cause}`);
+      // A keep-alive socket the server closed as we reused it resets the request; a GET is safe
+      // to send once more on a fresh connection (anything else might already have taken effect).
+      const retried = method === 'GET' && isConnectionReset(err) ? await send().catch((e: unknown) => e) : err;
+      if (!(retried instanceof Response)) throw new GatewayError(0, `cannot reach the gateway at ${this.baseUrl}: ${causeOf(retried)}`);
+      res = retried;
     }
     if (!res.ok) throw await toGatewayError(res, method, path);
     return res;
@@ -141,4 +141,13 @@ function query(params: Record<string, string | number | undefined>): string {
     .filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '')
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
   return parts.length ? `?${parts.join('&')}` : '';
+}
+
+function causeOf(err: unknown): string {
+  return err instanceof Error ? ((err.cause as Error | undefined)?.message ?? err.message) : String(err);
+}
+
+function isConnectionReset(err: unknown): boolean {
+  const code = err instanceof Error ? (err.cause as { code?: string } | undefined)?.code : undefined;
+  return code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE';
 }

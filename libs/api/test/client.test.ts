@@ -7,12 +7,21 @@ import { GatewayClient, GatewayError } from '../src/index';
 const seen: { method?: string; url?: string; auth?: string; body: string }[] = [];
 let server: Server;
 let base: string;
+/** Connections to drop, by the key in `/api/sweeps/reset-<key>`. */
+const resets = new Map<string, number>();
 
 beforeAll(async () => {
   server = createServer(async (req: IncomingMessage, res) => {
     let body = '';
     for await (const chunk of req) body += chunk;
     seen.push({ method: req.method, url: req.url, auth: req.headers.authorization, body });
+    const reset = /^\/api\/sweeps\/reset-(\w+)/.exec(req.url ?? '');
+    if (reset && (resets.get(reset[1]) ?? 0) > 0) {
+      // Drop the connection without an answer, as a server closing a reused keep-alive socket does.
+      resets.set(reset[1], resets.get(reset[1])! - 1);
+      req.socket.destroy();
+      return;
+    }
     if (req.url?.startsWith('/api/sweeps/bad')) {
       res.writeHead(400, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'invalid spec (1 issue)', issues: [{ path: 'name', message: 'expected a string' }] }));
@@ -63,5 +72,17 @@ describe('GatewayClient', () => {
     expect([crash.status, crash.message, crash.issues]).toEqual([500, 'proxy exploded', undefined]);
     const html = await caught(client.getSweep('html'));
     expect(html.message).toMatch(/expected a JSON answer, got "<html>"/);
+  });
+
+  it('sends a GET once more after a connection reset, never a POST', async () => {
+    const client = new GatewayClient(base);
+    resets.set('get', 1);
+    await expect(client.getSweep('reset-get')).resolves.toEqual([]);
+    expect(seen.filter((s) => s.url === '/api/sweeps/reset-get')).toHaveLength(2);
+    resets.set('twice', 2);
+    expect((await caught(client.getSweep('reset-twice'))).message).toMatch(/cannot reach the gateway at .*: /);
+    resets.set('post', 1);
+    expect((await caught(client.control('reset-post', 'pause'))).message).toMatch(/cannot reach the gateway/);
+    expect(seen.filter((s) => s.url === '/api/sweeps/reset-post/pause')).toHaveLength(1);
   });
 });
