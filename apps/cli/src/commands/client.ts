@@ -59,11 +59,24 @@ export function printFinal(status: SweepStatus): void {
   if (status.fitFailed) console.log(red(`no law: ${status.fitFailed}`));
   const fit = status.lastFit;
   if (fit?.groups?.length) {
-    for (const g of fit.groups) console.log(`  ${g.key}: ${g.summary.formula || g.summary.skipped}`);
-    if (fit.group) console.log(`best${fit.target ? ` at the target (${fit.target.label})` : ''}: ${fit.group}`);
+    const interval = (t?: { value: number; lo: number; hi: number }) => (t ? `  → ${sci(t.value, 4)} [${sci(t.lo, 4)}, ${sci(t.hi, 4)}]` : '');
+    for (const g of fit.groups) console.log(`  ${g.key}: ${g.summary.formula || g.summary.skipped}${interval(g.summary.target)}`);
+    // Laws of different metrics (law.metrics) predict different quantities: none of them is "best".
+    const perMetric = fit.groups.every((g) => g.key.startsWith('metric='));
+    if (fit.group && !perMetric) console.log(`best${fit.target ? ` at the target (${fit.target.label})` : ''}: ${fit.group}`);
   }
   if (fit?.formula) console.log(`fitted law${fit.group ? ` (${fit.group})` : ''}: ${fit.formula}`);
   else if (fit?.skipped) console.log(`no fit: ${fit.skipped}`);
+}
+
+/** The sweep's answer at its target, with every doubt the fit carries (identifiability, held-out error). */
+export function printAnswer(status: SweepStatus): void {
+  const fit = status.lastFit;
+  if (!fit) return;
+  if (fit.target) console.log(`prediction ${fit.target.label}: ${sci(fit.target.value, 4)} (95% interval ${sci(fit.target.lo, 4)} – ${sci(fit.target.hi, 4)})`);
+  if (fit.target?.warning) console.log(red(`WARNING: ${fit.target.warning}`));
+  if (fit.identifiability && fit.identifiability.verdict !== 'identified') console.log(red(`identifiability: ${fit.identifiability.verdict}: ${fit.identifiability.undetermined.join(', ')} not determined by the data`));
+  if (fit.holdoutError !== undefined) console.log(`held-out error: ${(fit.holdoutError * 100).toFixed(2)}%`);
 }
 
 export function registerClientCommands(program: Command): void {

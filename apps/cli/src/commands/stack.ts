@@ -7,7 +7,7 @@ import { runTrainerWorker } from '@slab/orchestration-node';
 import { clientTarget, stateDir, temporalAddress } from '../config';
 import { loadPlugins, pluginNames } from '../plugins';
 import { parseWorkerSpecs, startStack } from '../stack';
-import { printFinal, readSpecOrExit, succeeded } from './client';
+import { printAnswer, printFinal, readSpecOrExit, succeeded } from './client';
 import { watchSweep } from '../watch';
 import { installTemporalLogging } from '../logging';
 import { defaultConcurrency } from '../gpus';
@@ -75,8 +75,7 @@ export function registerStackCommands(program: Command): void {
         process.once('SIGINT', () => abort.abort());
         const status = await watchSweep(client, id, { signal: abort.signal });
         printFinal(status);
-        const fit = status.lastFit;
-        if (fit?.target) console.log(`prediction ${fit.target.label}: ${sci(fit.target.value, 4)} (95% interval ${sci(fit.target.lo, 4)} – ${sci(fit.target.hi, 4)})`);
+        printAnswer(status);
         console.log(`trials: ${status.trials.completed} completed, ${status.trials.diverged} diverged, ${status.trials.failed} failed; FLOPs ${sci(status.flopsSpent)}`);
         console.log(`console: ${stack.consoleUrl}/#/sweeps/${id}`);
         if (opts.keep && !interrupted) {
