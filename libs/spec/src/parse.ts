@@ -62,12 +62,21 @@ export function parseSpec(yamlText: string, opts: ValidateOptions = {}): SpecRes
       issues: doc.errors.map((e) => {
         const pos = e.linePos?.[0] ?? lineCounter.linePos(e.pos[0]);
         // yaml's messages end with " at line L, column C:" plus context; keep the first sentence.
-        const message = `YAML syntax error: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
+        const first = e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+        // The parser recurses per nesting level: a stack overflow means nesting no spec has.
+        const message = /Maximum call stack/.test(first) ? 'YAML document refused: nested too deeply (a spec is a few levels deep)' : `YAML syntax error: ${first}`;
         return { path: '(yaml)', message, line: pos.line, col: pos.col };
       }),
     };
   }
-  const r = validateRaw(doc.toJS({ maxAliasCount: 100 }), opts);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // yaml refuses alias expansions past maxAliasCount (a "billion laughs" document); a spec never needs that many.
+    return { ok: false, issues: [{ path: '(yaml)', message: `YAML document refused: ${(e as Error).message} (a spec needs at most 100 alias uses)` }] };
+  }
+  const r = validateRaw(raw, opts);
   if (r.ok) return r;
   const issues: SpecIssue[] = r.issues.map((i) => {
     const node = locate(doc, i.path, i.message.startsWith('unknown key'));
