@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SweepStatus } from '@slab/orchestration';
 import { printAnswer, printFinal } from '../src/commands/client';
+import { fitLine } from '../src/watch';
 
 /** What a sweep's closing lines say, captured from console.log (plain text: stdout is no terminal under vitest). */
 let lines: string[] = [];
@@ -43,5 +44,12 @@ describe('the closing lines of slab run / watch', () => {
       'identifiability: unidentified: E, A not determined by the data',
       'held-out error: 10.10%',
     ]);
+  });
+
+  it('the progress line never shows an empty fit', () => {
+    expect(fitLine(undefined)).toBe('no fit yet');
+    expect(fitLine({ formula: 'L = 1 + 2/N^0.3' } as SweepStatus['lastFit'])).toBe('L = 1 + 2/N^0.3');
+    expect(fitLine({ formula: '', skipped: 'only 2 usable points' } as SweepStatus['lastFit'])).toBe('none yet (only 2 usable points)');
+    expect(fitLine({ formula: '', groups: [{ key: 'metric=eval_loss', summary: { formula: '', skipped: 'too few points (2 < 5)' } }] } as unknown as SweepStatus['lastFit'])).toBe('none yet (too few points (2 < 5))');
   });
 });

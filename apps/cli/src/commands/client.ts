@@ -7,7 +7,7 @@ import { clientTarget } from '../config';
 import { configLabel, red, sci, table, trialStatus } from '../format';
 import { checkSpec } from '../spec-check';
 import { printStudy } from './study';
-import { watchSweep } from '../watch';
+import { fitLine, watchSweep } from '../watch';
 import type { SweepStatus } from '@slab/orchestration';
 
 export function gatewayClient(opts: { gateway?: string }): GatewayClient {
@@ -116,7 +116,7 @@ export function registerClientCommands(program: Command): void {
       const held = heldOutTrials(fit);
       console.log(table(['trial', 'status', 'config', 'N', 'D', 'eval_loss', 'backend'], trials.map((t) => [t.id.slice(id.length + 1), held.has(t.id) ? `${t.status}, held out` : trialStatus(t), configLabel(t.config ?? {}), sci(t.params), sci(t.data), sci(t.final?.eval_loss ?? null, 4), t.backend ?? ''])));
       if (fit) {
-        console.log(`\nfit (${fit.nPoints} points${fit.converged ? '' : ', NOT converged'}): ${fit.formula ?? fit.skipped}`);
+        console.log(`\nfit (${fit.nPoints} points${fit.converged ? '' : ', NOT converged'}): ${fitLine(fit)}`);
         if (fit.target) console.log(`target ${fit.target.label}: ${sci(fit.target.value, 4)} [${sci(fit.target.lo, 4)}, ${sci(fit.target.hi, 4)}]${fit.target.warning ? `  WARNING: ${fit.target.warning}` : ''}`);
         if (fit.identifiability && fit.identifiability.verdict !== 'identified') console.log(`identifiability: ${fit.identifiability.verdict}: ${fit.identifiability.undetermined.join(', ')} not determined by the data`);
         if (fit.holdoutError !== undefined) console.log(`held-out error: ${(fit.holdoutError * 100).toFixed(2)}%${held.size ? ` over ${held.size} held-out trial${held.size === 1 ? '' : 's'}` : ''}`);

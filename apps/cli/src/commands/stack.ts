@@ -77,10 +77,13 @@ export function registerStackCommands(program: Command): void {
         printFinal(status);
         printAnswer(status);
         console.log(`trials: ${status.trials.completed} completed, ${status.trials.diverged} diverged, ${status.trials.failed} failed; FLOPs ${sci(status.flopsSpent)}`);
-        console.log(`console: ${stack.consoleUrl}/#/sweeps/${id}`);
         if (opts.keep && !interrupted) {
+          console.log(`console: ${stack.consoleUrl}/#/sweeps/${id}`);
           console.log('stack still running; Ctrl-C to stop');
           await untilSignal();
+        } else {
+          // The stack stops with this command: the sweep stays in the state directory for the next `slab up`.
+          console.log(`console: run \`npx slab up\` (same state directory) and open /#/sweeps/${id}; --keep keeps this stack up instead`);
         }
         if (!succeeded(status)) process.exitCode = 1;
       } finally {
