@@ -75,7 +75,7 @@ describe('gpt trials on the real stack', () => {
   it('a GPT worker killed with SIGKILL mid-trial: the trial resumes from its checkpoint, no metric stored twice', async () => {
     const client = new GatewayClient(gateway.url, info.token);
     const steps = 240;
-    const spec = gptSpec('gpt-kill9', `  data: { values: [${steps * 512}] }`, '{ logEvery: 5, evalEvery: 120, checkpointEvery: 20, timeoutSeconds: 600, heartbeatSeconds: 3, maxAttempts: 3 }', 1);
+    const spec = gptSpec('gpt-kill9', `  data: { values: [${steps * 512}] }`, '{ logEvery: 5, evalEvery: 120, checkpointEvery: 20, timeoutSeconds: 600, heartbeatSeconds: 10, maxAttempts: 4 }', 1);
     const first = startWorker();
     const { id } = await client.createSweep(spec);
     const trialId = `${id}-t0000`;
@@ -107,7 +107,7 @@ describe('gpt trials on the real stack', () => {
     const dims = `  data: { values: [16384] }
   learningRate: { values: [0.003, 100000000] }
   qkNorm: { values: [false] }`;
-    const { id } = await client.createSweep(gptSpec('gpt-diverge', dims, '{ logEvery: 1, evalEvery: 16, checkpointEvery: 8, timeoutSeconds: 300, heartbeatSeconds: 5, maxAttempts: 3 }', 2));
+    const { id } = await client.createSweep(gptSpec('gpt-diverge', dims, '{ logEvery: 1, evalEvery: 16, checkpointEvery: 8, timeoutSeconds: 300, heartbeatSeconds: 10, maxAttempts: 3 }', 2));
     const status = await waitForPhase(client, id, 300_000);
     expect(status.phase).toBe('completed');
     expect(status.trials.completed).toBe(1);
