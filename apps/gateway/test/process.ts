@@ -4,13 +4,13 @@
  * the test runner.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
+// The gateway runs in this child itself, tsx as a loader: tsx's own CLI would run it in a grandchild
+// that a SIGKILL of the child leaves behind.
 
 export interface GatewayProcess {
   child: ChildProcess;
@@ -25,7 +25,7 @@ export interface GatewayProcess {
 
 /** Starts `src/main.ts` with the given flags; resolves once it prints its listening line. */
 export async function spawnGateway(args: string[]): Promise<GatewayProcess> {
-  const child = spawn(process.execPath, [tsxCli, join(here, '../src/main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '../src/main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -61,7 +61,7 @@ export async function spawnGateway(args: string[]): Promise<GatewayProcess> {
 
 /** Runs `src/main.ts` to completion (for start-up failures); resolves with its exit code and output. */
 export function runGateway(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [tsxCli, join(here, '../src/main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(here, '../src/main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
