@@ -137,5 +137,31 @@ export function resumeCheckpoint(
   }
 }
 
+/** What a checkpoint needs of a tensor: its shape and its values (a tf.Tensor fits). */
+export interface TensorLike {
+  shape: number[];
+  data(): Promise<unknown>;
+}
+
+/**
+ * A training checkpoint of parameters and their Adam(W) moments: tensors named `param/<name>`,
+ * `adam_m/<name>`, `adam_v/<name>` in the order of `names`, as both trainers resume them.
+ */
+export async function withMoments(
+  header: Omit<CheckpointHeader, 'version'>,
+  names: readonly string[],
+  params: readonly TensorLike[],
+  m: readonly TensorLike[],
+  v: readonly TensorLike[],
+): Promise<Checkpoint> {
+  const groups = [['param', params], ['adam_m', m], ['adam_v', v]] as const;
+  const tensors: TensorRecord[] = [];
+  for (const [group, list] of groups) {
+    const datas = await Promise.all(list.map((x) => x.data() as Promise<Float32Array>));
+    list.forEach((x, i) => tensors.push({ name: `${group}/${names[i]}`, shape: x.shape, data: datas[i] }));
+  }
+  return { version: CHECKPOINT_VERSION, ...header, tensors };
+}
+
 /** Let heartbeats, cancellation and metric acks run between training steps. */
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

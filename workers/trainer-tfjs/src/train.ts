@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { seededSubset, type ClassificationDataset, type Split } from '@slab/datasets';
 import type { TrialContext, TrialResult, TrialStatus } from '@slab/worker-sdk';
 import { ADAM_DEFAULTS, adamUpdate, type AdamConfig } from './adam';
-import { resumeCheckpoint, writeCheckpoint, yieldToEventLoop } from './checkpoint';
+import { resumeCheckpoint, withMoments, writeCheckpoint, yieldToEventLoop } from './checkpoint';
 import type { CuratedPool } from './curation';
 import { flopsPerSample, forward, initParams, paramShapes, type ModelSpec } from './models';
 import { SampleOrder, StreamOrder } from './order';
@@ -112,16 +112,8 @@ export async function trainTrial(
   const evalSet: EvalSet = { ...evT, n: plan.evalSize };
 
   const saveCheckpoint = async (step: number): Promise<void> => {
-    const all = [...params, ...m, ...v];
-    const datas = await Promise.all(all.map((t) => t.data() as Promise<Float32Array>));
-    const names = ['param', 'adam_m', 'adam_v'];
-    checkpointUri = writeCheckpoint(ctx.checkpointDir, {
-      version: 1,
-      step,
-      fingerprint: planFingerprint(plan),
-      loop: { ...loop },
-      tensors: all.map((t, i) => ({ name: `${names[Math.floor(i / n)]}/${shapes[i % n].name}`, shape: t.shape, data: datas[i] })),
-    });
+    const ck = await withMoments({ step, fingerprint: planFingerprint(plan), loop: { ...loop } }, shapes.map((s) => s.name), params, m, v);
+    checkpointUri = writeCheckpoint(ctx.checkpointDir, ck);
     ctx.progress({ step, checkpointUri });
   };
 

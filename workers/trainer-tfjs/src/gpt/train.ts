@@ -15,7 +15,7 @@ import {
   uniqueTokenPool,
 } from '@slab/datasets';
 import { InvalidTrialError, type TrialContext, type TrialResult, type TrialStatus } from '@slab/worker-sdk';
-import { resumeCheckpoint, writeCheckpoint, yieldToEventLoop } from '../checkpoint';
+import { resumeCheckpoint, withMoments, writeCheckpoint, yieldToEventLoop } from '../checkpoint';
 import { adamwUpdate } from './adamw';
 import { gptForward, gptInitParams, gptLoss, gptParamShapes, windowsToBatch, type GptStats } from './model';
 import { gptPlanFingerprint, type GptPlan, type TextCorpusId } from './plan';
@@ -153,16 +153,8 @@ export async function trainGptTrial(ctx: TrialContext, plan: GptPlan, data: GptD
   );
 
   const saveCheckpoint = async (step: number): Promise<void> => {
-    const all = [...params, ...m, ...v];
-    const datas = await Promise.all(all.map((x) => x.data() as Promise<Float32Array>));
-    const names = ['param', 'adam_m', 'adam_v'];
-    checkpointUri = writeCheckpoint(ctx.checkpointDir, {
-      version: 1,
-      step,
-      fingerprint: gptPlanFingerprint(plan),
-      loop: { ...loop },
-      tensors: all.map((x, i) => ({ name: `${names[Math.floor(i / n)]}/${shapes[i % n].name}`, shape: x.shape, data: datas[i] })),
-    });
+    const ck = await withMoments({ step, fingerprint: gptPlanFingerprint(plan), loop: { ...loop } }, shapes.map((s) => s.name), params, m, v);
+    checkpointUri = writeCheckpoint(ctx.checkpointDir, ck);
     ctx.progress({ step, checkpointUri });
   };
 
