@@ -207,6 +207,12 @@ export function groupDimensions(spec: SweepSpec): string[] {
  * metric's fits under keys `metric=<name>[ <curation group>]`.
  */
 export function fitSweep(spec: SweepSpec, results: TrialResult[], planned?: TrialConfig[]): SweepFit {
+  const fit = fitSweepMetrics(spec, results, planned);
+  const trainingFlops = results.reduce((sum, r) => sum + (Number.isFinite(r.flops) ? r.flops : 0), 0);
+  return { ...fit, summary: { ...fit.summary, trainingFlops } };
+}
+
+function fitSweepMetrics(spec: SweepSpec, results: TrialResult[], planned?: TrialConfig[]): SweepFit {
   const metrics = spec.law.metrics ?? [spec.law.metric];
   if (metrics.length <= 1) return fitMetric(spec, results, planned);
   const perMetric = metrics.map((metric) => ({ metric, fit: fitMetric({ ...spec, law: { ...spec.law, metric } }, results, planned) }));

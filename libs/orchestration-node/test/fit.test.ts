@@ -21,6 +21,9 @@ describe('fitSweep', () => {
     const spec = testSpec({ law: { name: 'chinchilla', metric: 'eval_loss', bootstrap: 20 }, target: { kind: 'loss', at: { N: 1e6, D: 1e7 } } });
     const { summary } = fitSweep(spec, results);
     expect(summary.nPoints).toBe(12);
+    // The FLOPs spent when the fit was made, for the console's fit-history chart.
+    expect(summary.trainingFlops).toBe(results.reduce((s, r) => s + r.flops, 0));
+    expect(fitSweep(spec, results.slice(0, 8)).summary.trainingFlops).toBe(results.slice(0, 8).reduce((s, r) => s + r.flops, 0));
     expect(summary.params.alpha).toBeCloseTo(0.34, 2);
     expect(summary.params.beta).toBeCloseTo(0.28, 2);
     expect(summary.formula).toContain('L =');

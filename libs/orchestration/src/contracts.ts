@@ -48,6 +48,11 @@ export interface FitSummary {
   target?: { value: number; lo: number; hi: number; label: string; /** Why the interval should not be trusted. */ warning?: string };
   /** Held-out mean absolute relative error, when the spec has a holdout rule. */
   holdoutError?: number;
+  /**
+   * Training FLOPs of every run finished when this fit was made (the sum of their counted FLOPs,
+   * held-out and diverged runs included; data-scoring FLOPs excluded): the x of a fit-history chart.
+   */
+  trainingFlops?: number;
   /** Trial ids the holdout rule kept out of the fit (scored only by holdoutError), so readers can mark them. */
   heldOut?: string[];
   /**
