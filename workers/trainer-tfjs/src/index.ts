@@ -17,7 +17,7 @@ export { WorkerScoreCache, decodeScores, encodeScores } from './scoreCache';
 export type { TrialCacheView } from './scoreCache';
 export type { CurationPlan, PoolsPlan } from './plan';
 export { dense, matmul, useExplicitTransposeGrad } from './ops';
-export { BYTE_VOCAB, PARAMETRISATIONS, gptFlopsPerToken, gptForward, gptInitParams, gptLoss, gptParamCount, gptParamShapes, widthMultiplier, windowsToBatch } from './gpt/model';
+export { BYTE_VOCAB, PARAMETRISATIONS, gptFlopsPerToken, gptForward, gptInitParams, gptLoss, gptParamCount, gptParamShapes, gptTop1Accuracy, widthMultiplier, windowsToBatch } from './gpt/model';
 export type { GptFlops, GptLoss, GptOutput, GptParam, GptParamCount, GptSpec, GptStats, Parametrisation, ParamRole } from './gpt/model';
 export { ADAMW_DEFAULTS, adamwUpdate, globalNorm } from './gpt/adamw';
 export type { AdamWConfig, AdamWParamRule } from './gpt/adamw';

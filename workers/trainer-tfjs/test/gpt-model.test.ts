@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gptParamsOf } from '@slab/spec';
-import { gptFlopsPerToken, gptForward, gptInitParams, gptLoss, gptParamCount, gptParamShapes, selectBackend, type GptSpec } from '../src';
+import { gptFlopsPerToken, gptForward, gptInitParams, gptLoss, gptParamCount, gptParamShapes, gptTop1Accuracy, selectBackend, type GptSpec } from '../src';
 
 const base: GptSpec = {
   width: 32, depth: 2, heads: 4, mlpRatio: 4, context: 16, vocab: 256,
@@ -60,6 +60,14 @@ describe('gpt model', () => {
     const sp = Object.fromEntries(gptParamShapes(base).map((p) => [p.name, p]));
     expect(sp['h1/mlp/proj/kernel'].initStd).toBeCloseTo(0.02 / Math.sqrt(4));
     expect(sp['h1/mlp/proj/kernel'].decay).toBe(true);
+  });
+
+  it('top-1 accuracy counts the positions whose argmax is the target (ties to the lowest id)', () => {
+    const acc = tf.tidy(() => {
+      const logits = tf.tensor2d([[0, 5, 1], [2, 2, 0], [0, 0, 9], [1, 0, 0]], [4, 3]);
+      return gptTop1Accuracy(logits, tf.tensor1d([1, 1, 2, 0], 'int32')).dataSync()[0];
+    });
+    expect(acc).toBeCloseTo(0.75); // row 2's tie [2, 2, 0] picks token 0, not the target 1
   });
 
   it('starts near ln 256 and returns the attention signals; causal: a later token never changes earlier logits', () => {

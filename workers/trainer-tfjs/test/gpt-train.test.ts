@@ -57,6 +57,13 @@ describe('gpt trainer on SOTU', () => {
     expect(res.final.eval_loss).toBe(lastOf(ctx.series('eval_loss')).value);
     expect(res.final.eval_loss_austen).toBe(lastOf(ctx.series('eval_loss_austen')).value);
     expect(res.final.eval_loss!).toBeLessThan(Math.log(256) - 1.5);
+    // Next-byte top-1 accuracy beside each eval loss: a trained model beats chance (1/256) by far.
+    expect(ctx.series('eval_acc').map((p) => p.step)).toEqual([12, 24]);
+    expect(ctx.series('eval_acc_austen').map((p) => p.step)).toEqual([12, 24]);
+    expect(res.final.eval_acc).toBe(lastOf(ctx.series('eval_acc')).value);
+    expect(res.final.eval_acc_austen).toBe(lastOf(ctx.series('eval_acc_austen')).value);
+    expect(res.final.eval_acc!).toBeGreaterThan(0.1);
+    expect(res.final.eval_acc!).toBeLessThanOrEqual(1);
     expect(readCheckpoint(lastOf(ctx.progressLog).checkpointUri ?? '').step).toBe(24);
   }, 120_000);
 

@@ -297,6 +297,15 @@ export function gptLoss(logits: tf.Tensor2D, targets: tf.Tensor1D, zLoss: number
 }
 
 /**
+ * Next-token top-1 accuracy of logits [N, V] against targets [N] (int32): the fraction of positions
+ * whose most likely token is the true one, in [0, 1]. The proxies' downstream metric (top-1 error
+ * 1 − acc plays Err in Gadre et al. 2024's Err(L) = ε − k·exp(−γL)). Ties go to the lowest token id.
+ */
+export function gptTop1Accuracy(logits: tf.Tensor2D, targets: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.mean(tf.equal(tf.argMax(logits, -1).toInt(), targets.toInt()).toFloat()) as tf.Scalar);
+}
+
+/**
  * Splits windows [B, T+1] into inputs [B, T] and flattened next-token targets [B·T].
  */
 export function windowsToBatch(windows: Int32Array, batch: number, context: number): { x: tf.Tensor2D; y: tf.Tensor1D } {

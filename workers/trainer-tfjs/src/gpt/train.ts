@@ -17,7 +17,7 @@ import {
 import { InvalidTrialError, type TrialContext, type TrialResult, type TrialStatus } from '@slab/worker-sdk';
 import { resumeCheckpoint, withMoments, writeCheckpoint, yieldToEventLoop } from '../checkpoint';
 import { adamwUpdate } from './adamw';
-import { gptForward, gptInitParams, gptLoss, gptParamShapes, windowsToBatch, type GptStats } from './model';
+import { gptForward, gptInitParams, gptLoss, gptParamShapes, gptTop1Accuracy, windowsToBatch, type GptStats } from './model';
 import { gptPlanFingerprint, type GptPlan, type TextCorpusId } from './plan';
 import { learningRateAt } from './schedule';
 
@@ -69,6 +69,8 @@ interface LoopState {
   /** Windows the sampler has handed out: its whole state (it resumes at this count). */
   windowsDrawn: number;
   [oodLoss: `eval_loss_${string}`]: number;
+  /** Last eval top-1 accuracy (eval_acc) and per OOD set (eval_acc_<set>); absent in older checkpoints. */
+  [evalAcc: `eval_acc${string}`]: number;
 }
 
 interface EvalSet {
@@ -77,21 +79,24 @@ interface EvalSet {
   count: number;
 }
 
-/** Mean cross-entropy (nats/token) of the model over a fixed window set. */
-async function evaluate(plan: GptPlan, params: tf.Tensor[], ev: EvalSet): Promise<number> {
+/** Mean cross-entropy (nats/token) and next-token top-1 accuracy of the model over a fixed window set. */
+async function evaluate(plan: GptPlan, params: tf.Tensor[], ev: EvalSet): Promise<{ loss: number; acc: number }> {
   const t = plan.model.context;
   let sum = 0;
+  let hits = 0;
   for (let from = 0; from < ev.count; from += EVAL_CHUNK) {
     const n = Math.min(EVAL_CHUNK, ev.count - from);
     const rows = ev.windows.subarray(from * (t + 1), (from + n) * (t + 1));
-    const loss = tf.tidy(() => {
+    const [loss, acc] = tf.tidy(() => {
       const { x, y } = windowsToBatch(rows, n, t);
-      return gptLoss(gptForward(plan.model, params, x).logits, y, 0).ce;
+      const logits = gptForward(plan.model, params, x).logits;
+      return [gptLoss(logits, y, 0).ce, gptTop1Accuracy(logits, y)];
     });
     sum += (await loss.data())[0] * n;
-    loss.dispose();
+    hits += (await acc.data())[0] * n;
+    tf.dispose([loss, acc]);
   }
-  return sum / ev.count;
+  return { loss: sum / ev.count, acc: hits / ev.count };
 }
 
 function readStats(stats: GptStats): Record<string, number> {
@@ -162,7 +167,7 @@ export async function trainGptTrial(ctx: TrialContext, plan: GptPlan, data: GptD
     tf.dispose([...params, ...m, ...v]);
     const num = (x: number): number | null => (Number.isFinite(x) ? x : null);
     const tokens = steps * tokensPerStep;
-    const ood = Object.fromEntries(plan.evalSets.map((s) => [`eval_loss_${s}`, num(loop[`eval_loss_${s}`] ?? NaN)]));
+    const ood = Object.fromEntries(plan.evalSets.flatMap((s) => [`eval_loss_${s}`, `eval_acc_${s}`].map((k) => [k, num(loop[k as `eval_acc_${string}`] ?? NaN)])));
     return {
       trialId: ctx.request.trialId,
       status,
@@ -172,6 +177,7 @@ export async function trainGptTrial(ctx: TrialContext, plan: GptPlan, data: GptD
       final: {
         train_loss: num(loop.lastTrainLoss),
         eval_loss: num(loop.lastEvalLoss),
+        eval_acc: num(loop.eval_acc ?? NaN),
         ...ood,
         params_non_embedding: plan.paramsNonEmbedding,
         tokens_seen: tokens,
@@ -264,11 +270,14 @@ export async function trainGptTrial(ctx: TrialContext, plan: GptPlan, data: GptD
     if (s % plan.evalEvery === 0 || last) {
       loop.evalsDone++;
       for (const ev of evalSets) {
-        const value = await evaluate(plan, params, ev);
+        const { loss: value, acc } = await evaluate(plan, params, ev);
+        const accMetric = ev.metric.replace('eval_loss', 'eval_acc') as `eval_acc${string}`;
         if (ev.metric === 'eval_loss') loop.lastEvalLoss = value;
         else loop[ev.metric as `eval_loss_${string}`] = value;
+        loop[accMetric] = acc;
         if (!Number.isFinite(value)) return diverged(ev.metric, value, s, lr);
         ctx.emit(s, ev.metric, value);
+        ctx.emit(s, accMetric, acc);
       }
     }
     if (s % plan.checkpointEvery === 0 || last) await saveCheckpoint(s);
