@@ -63,6 +63,9 @@ export function validateData(data: FitData, law: LawDefinition, kind: ObjectiveK
   }
 }
 
+/** Largest theta of a log-scale parameter whose exp is finite (ln of Number.MAX_VALUE, ≈ 709.78). */
+export const LOG_MAX = Math.log(Number.MAX_VALUE);
+
 export function toTheta(law: LawDefinition, params: Record<string, number>, what: string): Float64Array {
   const th = new Float64Array(law.params.length);
   law.params.forEach((p, j) => {
@@ -100,7 +103,9 @@ export function buildProblem(law: LawDefinition, x: Record<string, number>[], y:
     const p = law.params[j];
     if (p.scale === 'log') {
       lower[k] = p.lower !== undefined && p.lower > 0 ? Math.log(p.lower) : Number.NEGATIVE_INFINITY;
-      upper[k] = p.upper !== undefined ? Math.log(p.upper) : Number.POSITIVE_INFINITY;
+      // Capped where exp(theta) is still finite: a flat valley (e.g. A, alpha of a size term the data do not
+      // see) otherwise walks A past 1.8e308 to Infinity, which no later stage (bootstrap, report) can use.
+      upper[k] = Math.min(p.upper !== undefined ? Math.log(p.upper) : Number.POSITIVE_INFINITY, LOG_MAX);
     } else {
       lower[k] = p.lower ?? Number.NEGATIVE_INFINITY;
       upper[k] = p.upper ?? Number.POSITIVE_INFINITY;
