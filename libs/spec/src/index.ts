@@ -9,3 +9,4 @@ export { GPT_DEFAULTS, GPT_DIMENSION_NAMES, GPT_OPTIONS, GPT_PARAMETRISATIONS, G
 export { BUILTIN_PLUGIN_SCHEMAS, checkPlugin, type OptionRule, type PluginSchema } from './plugins/index';
 export { checkProcessOptions, PROCESS_OPTION_DEFAULTS, type ProcessOptionIssue, type ProcessOptions, type ProcessOptionsResult } from './plugins/index';
 export { defaultLawVariables, MAX_BOOTSTRAP_NUMBERS } from './law-check';
+export { MAX_GRID_POINTS, MAX_PLAN_BYTES, TEMPORAL_INT32_MAX } from './limits';

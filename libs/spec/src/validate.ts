@@ -6,6 +6,7 @@
 import { checkGptSpec, GPT_DIMENSION_NAMES, GPT_DIMENSION_RULES } from './gpt';
 import { closest, IssueList, type PathSegment } from './issues';
 import { checkLaw } from './law-check';
+import { checkSystemLimits } from './limits';
 import { BUILTIN_PLUGIN_SCHEMAS, checkPlugin, type PluginSchema } from './plugins/index';
 import { normalizePools } from './pools';
 import { readStudy } from './study';
@@ -46,7 +47,7 @@ export const DIMENSION_NAMES: readonly DimensionName[] = [
   ...GPT_DIMENSION_NAMES,
 ];
 /** Trial quantities a law variable may map to (besides `final.<metric>`, see FINAL_QUANTITY). */
-export const TRIAL_QUANTITIES = ['params', 'data', 'flops', 'width', 'learningRate', 'curation.keep', 'curation.epochs'];
+export const TRIAL_QUANTITIES = ['params', 'data', 'flops', 'width', 'learningRate', 'curation.keep', 'curation.epochs', 'depth', 'heads', 'batchSize', 'uniqueData', 'warmup', 'weightDecay', 'zLoss'];
 
 /** A law variable may also read a final metric of the trial's result, e.g. `final.curation_kept`. */
 export const FINAL_QUANTITY = /^final\.[A-Za-z0-9_]+$/;
@@ -450,6 +451,7 @@ export function validateRaw(obj: unknown, opts: ValidateOptions = {}): RawSpecRe
   const study = readStudy(obj, c.issues);
   const trial = readTrial(c, obj);
   checkLaw(obj, c.issues);
+  checkSystemLimits(obj, c.issues);
   checkPlugin(obj, opts.plugins ?? BUILTIN_PLUGIN_SCHEMAS, c.issues);
   checkGptSpec(obj, c.issues);
 
