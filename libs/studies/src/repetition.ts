@@ -57,13 +57,41 @@ export interface EffectiveDataPoint {
   hi: number;
 }
 
+/**
+ * R_D* with its interval. `value`/`hi` are null when the fit puts R_D* beyond RD_CAP: the repeated runs were
+ * as good as fresh data, so the sweep bounds R_D* only from below (`lo`).
+ */
+export interface RdStarEstimate {
+  value: number | null;
+  lo: number;
+  hi: number | null;
+  /** True when the point estimate or the interval's upper end is beyond what the sweep can tell. */
+  unbounded: boolean;
+}
+
+/** Measured loss gap to fresh data at one epoch count, over the (N, D) pairs that have both. */
+export interface EpochGap {
+  epochs: number;
+  /** Median of (loss − fresh loss) / fresh loss. */
+  medianGap: number;
+  maxGap: number;
+  runs: number;
+}
+
 export interface RepetitionStudy {
   level: number;
   tolerance: number;
   /** Stage 1: Chinchilla on the fresh-data runs. */
   fresh: { params: Record<string, ParamEstimate>; formula: string; points: number; converged: boolean };
   /** Stage 2: R_D* with the stage-1 parameters fixed, its bootstrap interval over both stages. */
-  rdStar: ParamEstimate;
+  rdStar: RdStarEstimate;
+  /** Measured gaps to fresh data per epoch count. */
+  gaps: EpochGap[];
+  /**
+   * Run-to-run noise: median relative loss difference between fresh-data runs at the same (N, D) (pools of
+   * different sizes, both at most one epoch); null when the sweep has no such pair.
+   */
+  noise: number | null;
   /** The fitted data-constrained law (R_N* fixed at a value that makes N' = N). */
   formula: string;
   converged: boolean;
@@ -73,8 +101,8 @@ export interface RepetitionStudy {
   /** The law's D'/D against epochs, with the interval from the bootstrap. */
   curve: EffectiveDataPoint[];
   /**
-   * Largest number of epochs such that every measured run repeating at most that often has a loss
-   * within `tolerance` of the fresh run at the same N and D (null when none was compared).
+   * Largest number of epochs such that at it and every smaller epoch count the median measured gap to the
+   * fresh run at the same N and D is within `tolerance` (null when none was compared).
    */
   almostAsGoodMeasured: number | null;
   /**
@@ -88,6 +116,13 @@ export interface RepetitionStudy {
 
 /** R_N* held here: 1 − exp(−R_N/1e6) ≈ R_N/1e6 for any realistic R_N, so N' = N to 1e-6. */
 const RN_OFF = 1e6;
+/**
+ * Beyond this R_D* no sweep of at most a few hundred epochs can tell D' from D (at 64 epochs D'/D > 0.997):
+ * a fit or resample that lands above it says "at least", not a value.
+ */
+export const RD_CAP = 1e4;
+/** Stage-2 starts: R_D* is one parameter, so a log grid is cheap and finds the basin a warm start would miss. */
+const RD_STARTS = [0.5, 1, 2, 5, 10, 20, 50, 200, 1e3, 1e4];
 const CURVE_EPOCHS = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64];
 
 const usable = (r: RepetitionRun): r is RepetitionRun & { loss: number } => r.loss !== null && Number.isFinite(r.loss) && r.loss > 0;
@@ -114,10 +149,11 @@ function fitBoth(runs: (RepetitionRun & { loss: number })[], warm?: Fitted): Fit
     { law: 'chinchilla', ...(warm ? { starts: [warm.stage1.params] } : {}) },
   );
   const fixed: Record<string, number> = { RN: RN_OFF };
-  for (const k of CHINCHILLA_KEYS) fixed[k] = stage1.params[k];
+  // E (a log-scale parameter) may sit at its bound of 0 when the fresh runs show no floor; fixing it needs > 0.
+  for (const k of CHINCHILLA_KEYS) fixed[k] = Math.max(stage1.params[k], Number.MIN_VALUE);
   const stage2 = fitLaw(
     { x: runs.map((r) => ({ N: r.N, D: r.D, U: r.U })), y: runs.map((r) => r.loss) },
-    { law: 'data-constrained', fixed, ...(warm ? { starts: [{ ...fixed, RD: warm.stage2.params.RD }] } : {}) },
+    { law: 'data-constrained', fixed, starts: RD_STARTS.map((RD) => ({ ...fixed, RD })) },
   );
   return { stage1, stage2 };
 }
@@ -147,6 +183,7 @@ export function repetitionStudy(runs: readonly RepetitionRun[], opts: Repetition
   const rdSamples: number[] = [];
   const freshSamples: Record<string, number[]> = Object.fromEntries(CHINCHILLA_KEYS.map((k) => [k, []]));
   let failed = 0;
+  let firstFailure: string | undefined;
   for (let b = 0; b < nBoot; b++) {
     // Resample fresh and repeated runs apart, so every resample can fit both stages.
     const pick = <T>(xs: T[]): T[] => xs.map(() => xs[Math.floor(rand() * xs.length)]);
@@ -159,12 +196,15 @@ export function repetitionStudy(runs: readonly RepetitionRun[], opts: Repetition
       const f = fitBoth(sample, best);
       rdSamples.push(f.stage2.params.RD);
       for (const k of CHINCHILLA_KEYS) freshSamples[k].push(f.stage1.params[k]);
-    } catch {
+    } catch (e) {
       failed++;
+      firstFailure ??= (e as Error).message;
     }
   }
   const iv = (xs: number[]): [number, number] => (xs.length >= 10 ? percentileInterval(xs, level) : [Number.NaN, Number.NaN]);
-  const [rdLo, rdHi] = iv(rdSamples);
+  const [rdLo, rdHiRaw] = iv(rdSamples.map((v) => Math.min(v, RD_CAP)));
+  const unbounded = rd >= RD_CAP || rdHiRaw >= RD_CAP;
+  const rdStar: RdStarEstimate = { value: rd >= RD_CAP ? null : rd, lo: Math.min(rdLo, RD_CAP), hi: rdHiRaw >= RD_CAP ? null : rdHiRaw, unbounded };
 
   const freshAt = new Map(fresh.map((r) => [`${r.N}|${r.D}`, r.loss]));
   const results: RepetitionRunResult[] = ok
@@ -184,14 +224,26 @@ export function repetitionStudy(runs: readonly RepetitionRun[], opts: Repetition
     .sort((a, b) => a.N - b.N || a.D - b.D || a.U - b.U);
 
   const compared = results.filter((r) => !isFresh(r) && r.gap !== null);
-  let almostMeasured: number | null = null;
-  if (compared.length) {
-    almostMeasured = 1;
-    for (const e of [...new Set(compared.map((r) => r.epochs))].sort((a, b) => a - b)) {
-      if (compared.filter((r) => r.epochs <= e).every((r) => (r.gap as number) <= tolerance)) almostMeasured = e;
-      else break;
-    }
+  const median = (xs: number[]): number => {
+    const t = xs.slice().sort((a, b) => a - b);
+    return t.length % 2 ? t[(t.length - 1) / 2] : (t[t.length / 2 - 1] + t[t.length / 2]) / 2;
+  };
+  const gaps: EpochGap[] = [...new Set(compared.map((r) => r.epochs))]
+    .sort((a, b) => a - b)
+    .map((e) => {
+      const gs = compared.filter((r) => r.epochs === e).map((r) => r.gap as number);
+      return { epochs: e, medianGap: median(gs), maxGap: Math.max(...gs), runs: gs.length };
+    });
+  // A median per epoch count, so one run stuck on a plateau longer than its neighbours does not decide it.
+  let almostMeasured: number | null = gaps.length ? 1 : null;
+  for (const g of gaps) {
+    if (g.medianGap <= tolerance) almostMeasured = g.epochs;
+    else break;
   }
+  const pairs = new Map<string, number[]>();
+  for (const r of fresh) pairs.set(`${r.N}|${r.D}`, [...(pairs.get(`${r.N}|${r.D}`) ?? []), r.loss]);
+  const diffs = [...pairs.values()].filter((ls) => ls.length > 1).map((ls) => (Math.max(...ls) - Math.min(...ls)) / Math.min(...ls));
+  const noise = diffs.length ? median(diffs) : null;
   // The law's answer in the same terms: largest epochs whose predicted loss stays within `tolerance` of the
   // fresh-data prediction at the same N and D, for every (N, D) the sweep repeated at.
   const lawGap = (N: number, D: number, e: number): number => {
@@ -206,7 +258,7 @@ export function repetitionStudy(runs: readonly RepetitionRun[], opts: Repetition
   }
 
   const curve = CURVE_EPOCHS.map((e) => {
-    const fr = rdSamples.map((s) => effectiveFraction(e, s));
+    const fr = rdSamples.map((v) => effectiveFraction(e, v));
     const [lo, hi] = iv(fr);
     return { epochs: e, fraction: effectiveFraction(e, rd), lo, hi };
   });
@@ -215,8 +267,14 @@ export function repetitionStudy(runs: readonly RepetitionRun[], opts: Repetition
   const notes: string[] = [`R_N* is not fitted (${new Set(ok.map((r) => r.N)).size} model sizes cannot identify it): N' = N`];
   if (!best.stage1.converged) notes.push('the fresh-data (Chinchilla) stage did not converge');
   if (!best.stage2.converged) notes.push('the R_D* stage did not converge');
-  if (failed) notes.push(`${failed} of ${nBoot} bootstrap resamples could not be fitted and were left out`);
-  if (Number.isFinite(rdHi) && rdHi / rdLo > 10) notes.push(`R_D* is poorly determined: its ${Math.round(level * 100)}% interval spans ${(rdHi / rdLo).toFixed(0)}×`);
+  if (failed) notes.push(`${failed} of ${nBoot} bootstrap resamples could not be fitted and were left out${firstFailure ? ` (first: ${firstFailure})` : ''}`);
+  const maxEpochs = Math.max(...repeated.map(epochsOf));
+  if (unbounded) {
+    notes.push(
+      `R_D* is bounded from below only (≥ ${rdStar.lo.toPrecision(3)} at ${Math.round(level * 100)}%): repeating up to ${maxEpochs} epochs cost nothing the law can separate from noise at this scale`,
+    );
+  } else if (rdStar.hi !== null && rdStar.hi / rdStar.lo > 10) notes.push(`R_D* is poorly determined: its ${Math.round(level * 100)}% interval spans ${(rdStar.hi / rdStar.lo).toFixed(0)}×`);
+  if (noise !== null && noise >= tolerance) notes.push(`run-to-run noise (${(noise * 100).toFixed(2)}%) is at or above the tolerance (${(tolerance * 100).toFixed(2)}%): "almost as good" cannot be told apart from noise`);
   const dropped = runs.length - ok.length;
   if (dropped) notes.push(`${dropped} run(s) without a finite final loss were left out`);
 
@@ -229,11 +287,13 @@ export function repetitionStudy(runs: readonly RepetitionRun[], opts: Repetition
     tolerance,
     fresh: {
       params: Object.fromEntries(CHINCHILLA_KEYS.map((k) => [k, est(best.stage1.params[k], freshSamples[k])])),
-      formula: best.stage1.formula,
+      formula: getLaw('chinchilla').format(best.stage1.params),
       points: best.stage1.nPoints,
       converged: best.stage1.converged,
     },
-    rdStar: { value: rd, lo: rdLo, hi: rdHi },
+    rdStar,
+    gaps,
+    noise,
     formula: law.format(best.stage2.params),
     converged: best.stage2.converged,
     repeatedRelError: repErr.reduce((a, b) => a + b, 0) / repErr.length,
