@@ -12,6 +12,7 @@ import type {
   ExportFormat,
   FitRow,
   SpecIssue,
+  StudyAnswer,
   SweepDetail,
   SweepMetricRow,
   SweepRow,
@@ -72,6 +73,14 @@ export class GatewayClient {
 
   fits(id: string): Promise<FitRow[]> {
     return this.json('GET', `/api/sweeps/${enc(id)}/fits`);
+  }
+
+  /**
+   * The newest stored answer of the sweep's study (computed by the orchestrator after each batch);
+   * `computedAt: null` when none is stored yet. 404 when the spec has no `study` section.
+   */
+  study(id: string): Promise<StudyAnswer> {
+    return this.json('GET', `/api/sweeps/${enc(id)}/study`);
   }
 
   sweepMetrics(id: string, name?: string): Promise<SweepMetricRow[]> {

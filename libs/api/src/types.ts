@@ -8,6 +8,8 @@ import type { SpecIssue, SweepSpec, TrialConfig } from '@slab/spec';
 import type { FitSummary, SweepPhase, SweepStatus } from '@slab/orchestration';
 
 export type { SpecIssue, SweepSpec, TrialConfig, FitSummary, SweepPhase, SweepStatus };
+// A study's answer (GET /api/sweeps/:id/study) is @slab/studies' StudyAnswer, served as stored.
+export type { StudyAnswer, StudyResult } from '@slab/studies';
 
 /** A trial's lifecycle as stored: planned by the workflow, running on a worker, then a TrialStatus. */
 export type TrialRowStatus = 'planned' | 'running' | 'completed' | 'diverged' | 'failed' | 'stopped';

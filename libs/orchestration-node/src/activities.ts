@@ -7,9 +7,11 @@ import type { TrialRow } from '@slab/api';
 import type { TrialResult } from '@slab/spec';
 import { planNext, type PlannerHooks } from '@slab/planner';
 import type { FitLawsInput, FitSummary, OrchestratorActivities, PlanBatchInput, SweepReport } from '@slab/orchestration';
+import type { StudyAnswer } from '@slab/studies';
 import type { SweepFit } from './fit';
 import { FitInputError, fitInThread } from './fit-thread';
 import { replayCandidates } from './candidates';
+import { studyJob, type SweepMetricsReader } from './study';
 
 /** What the orchestrator activities need from @slab/api's GatewayClient. */
 export interface GatewayLike {
@@ -18,6 +20,8 @@ export interface GatewayLike {
   report(sweepId: string, report: SweepReport): Promise<void>;
   /** Stores a full fit report in the store; returns its id. */
   addFit(sweepId: string, fit: { summary: FitSummary; report: unknown }): Promise<{ id: number }>;
+  /** One stored metric of every trial; without it a spec's study is not answered here. */
+  sweepMetrics?: SweepMetricsReader;
 }
 
 export interface OrchestratorDeps {
@@ -115,16 +119,21 @@ export function createOrchestratorActivities(deps: OrchestratorDeps): Orchestrat
     },
     async fitLaws(input: FitLawsInput) {
       const results = await allResults(input.sweepId, input.results, input.storedResults);
-      let fit: SweepFit;
+      // The spec's study is answered beside the fit, from the same results and the curves it reads.
+      const readMetrics = deps.gateway.sweepMetrics?.bind(deps.gateway);
+      const study = readMetrics ? await studyJob(input.sweepId, input.spec, results, input.planned, readMetrics, input.batch ?? null) : undefined;
+      let fit: SweepFit & { study?: StudyAnswer };
       try {
-        fit = await heartbeating(() => fitInThread({ spec: input.spec, results, planned: input.planned }, activityContext()?.cancellationSignal));
+        fit = await heartbeating(() => fitInThread({ spec: input.spec, results, planned: input.planned, study }, activityContext()?.cancellationSignal));
       } catch (err) {
         if (err instanceof FitInputError) throw asInvalid(err, 'fitLaws');
         throw err;
       }
       // The full report (a 50,000-resample bootstrap is megabytes) goes to the store; the workflow
       // gets the summary and the report's id. A gateway outage is retried like any activity error.
-      const { id } = await deps.gateway.addFit(input.sweepId, fit);
+      // The study's answer rides in the report (GET /api/sweeps/:id/study serves the newest one).
+      const report = fit.study ? { ...(fit.report as object), study: fit.study } : fit.report;
+      const { id } = await deps.gateway.addFit(input.sweepId, { summary: fit.summary, report });
       return { summary: { ...fit.summary, reportId: id } };
     },
     async reportSweep(sweepId: string, report: SweepReport) {

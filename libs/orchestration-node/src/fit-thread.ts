@@ -6,17 +6,21 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { SweepSpec, TrialConfig, TrialResult } from '@slab/spec';
+import type { StudyAnswer } from '@slab/studies';
 import type { SweepFit } from './fit';
+import type { StudyJob } from './study';
 
 /** What the thread is given: fitSweep's arguments (structured-cloned). */
 export interface FitJob {
   spec: SweepSpec;
   results: TrialResult[];
   planned?: TrialConfig[];
+  /** The spec's study, answered beside the fit (its analysis is CPU work too). */
+  study?: StudyJob;
 }
 
-/** What the thread answers: the fit, or the message fitSweep threw. */
-export type FitAnswer = { fit: SweepFit } | { error: string };
+/** What the thread answers: the fit, or the message fitSweep threw; and the study's answer when asked. */
+export type FitAnswer = ({ fit: SweepFit } | { error: string }) & { study?: StudyAnswer };
 
 /** fitSweep threw: the input cannot be fitted, and retrying will not change that. */
 export class FitInputError extends Error {
@@ -31,12 +35,12 @@ const workerUrl = new URL('./fit-worker.ts', import.meta.url).href;
 const BOOT = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl)}); })`;
 
 /**
- * Runs fitSweep(spec, results, planned) in a worker thread. Rejects with FitInputError when fitSweep
+ * Runs fitSweep(spec, results, planned) in a worker thread, and answerStudy when `job.study` is set. Rejects with FitInputError when fitSweep
  * throws, with the signal's reason when `signal` aborts (the thread is terminated), and with a plain
  * Error when the thread dies (out of memory, a crash) — a failure a retry may not repeat.
  */
-export function fitInThread(job: FitJob, signal?: AbortSignal): Promise<SweepFit> {
-  return new Promise<SweepFit>((resolve, reject) => {
+export function fitInThread(job: FitJob, signal?: AbortSignal): Promise<SweepFit & { study?: StudyAnswer }> {
+  return new Promise<SweepFit & { study?: StudyAnswer }>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const worker = new Worker(BOOT, { eval: true, workerData: job });
     let settled = false;
@@ -49,7 +53,7 @@ export function fitInThread(job: FitJob, signal?: AbortSignal): Promise<SweepFit
     };
     const onAbort = () => settle(() => reject(signal!.reason));
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.once('message', (answer: FitAnswer) => settle(() => ('fit' in answer ? resolve(answer.fit) : reject(new FitInputError(answer.error)))));
+    worker.once('message', (answer: FitAnswer) => settle(() => ('fit' in answer ? resolve(answer.study ? { ...answer.fit, study: answer.study } : answer.fit) : reject(new FitInputError(answer.error)))));
     worker.once('error', (err) => settle(() => reject(err)));
     worker.once('exit', (code) => settle(() => reject(new Error(`the fit thread exited with code ${code} before answering`))));
   });

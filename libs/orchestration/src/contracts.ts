@@ -34,6 +34,8 @@ export interface FitLawsInput {
   storedResults?: number;
   /** Planned configs by trial index, for law variables that come from the config (e.g. `curation.keep`). */
   planned?: TrialConfig[];
+  /** Index of the batch just finished (0-based): stamps the study answer computed beside the fit. */
+  batch?: number;
 }
 
 /** Compact summary kept in workflow state; the full fit report is stored by the gateway. */

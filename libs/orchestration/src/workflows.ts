@@ -162,7 +162,7 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
   const fitLaws = async (): Promise<{ summary: FitSummary; report?: unknown }> => {
     try {
       // Only the summary comes back: the activity stores the full report (bootstrap samples) itself.
-      const { summary } = await fitter.fitLaws({ sweepId, spec, results: state.results, storedResults: state.stored ?? 0, planned: state.planned });
+      const { summary } = await fitter.fitLaws({ sweepId, spec, results: state.results, storedResults: state.stored ?? 0, planned: state.planned, batch: state.batch });
       return { summary };
     } catch (err) {
       if (isCancellation(err)) throw err;

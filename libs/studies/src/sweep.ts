@@ -29,6 +29,16 @@ export type StudyResult =
   | { kind: 'lr-sensitivity'; metric: string; result: SensitivityStudy }
   | { kind: 'lr-annealing'; metric: string; byWidth: { width: number | null; result: AnnealingStudy }[] };
 
+/**
+ * Metric curves a study reads besides the trials' final metrics, fetched by name (a sweep stores many
+ * more): what the orchestrator and `slab status` load before calling studyFromSweep.
+ */
+export function studyMetrics(spec: StudySpec): string[] {
+  if (spec.kind === 'lr-sensitivity') return ['attn_logit_max', 'output_logit_max', 'output_logit_mean'];
+  if (spec.kind === 'lr-annealing') return ['lr', spec.metric ?? 'eval_loss'];
+  return [];
+}
+
 /** Finished statuses: planned and running trials are not part of an answer yet. */
 const ENDED = new Set(['completed', 'diverged']);
 
