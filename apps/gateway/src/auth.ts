@@ -10,7 +10,7 @@
  * The Host check refuses requests whose Host header names something other than the gateway when it
  * listens on loopback: a web page that rebinds its DNS name to 127.0.0.1 cannot read or drive it.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from './http';
 
@@ -143,5 +143,42 @@ export class Auth {
     } catch {
       return false;
     }
+  }
+}
+
+/**
+ * Single-use, short-lived login codes: what a console link printed by the CLI carries instead of a
+ * token. GET /login?code= redeems one for the session cookie; a code that leaks afterwards (shell
+ * history, browser history, a proxy log) is already spent, and an unused one expires.
+ */
+export class LoginCodes {
+  /** Code digest → the token it stands for and when it expires (ms since the epoch). */
+  private readonly codes = new Map<string, { token: string; expires: number }>();
+
+  /**
+   * @param ttlMs how long an unused code stays valid (default 10 min: time to click a link printed at start-up)
+   * @param maxOutstanding codes kept at once; the oldest is dropped beyond it (bounds memory)
+   */
+  constructor(
+    readonly ttlMs = 10 * 60_000,
+    private readonly maxOutstanding = 256,
+  ) {}
+
+  /** A fresh code standing for `token` (which must be a known credential). */
+  issue(token: string, now = Date.now()): { code: string; expiresAt: number } {
+    for (const [key, entry] of this.codes) if (entry.expires <= now) this.codes.delete(key);
+    while (this.codes.size >= this.maxOutstanding) this.codes.delete(this.codes.keys().next().value as string);
+    const code = randomBytes(24).toString('base64url');
+    const expiresAt = now + this.ttlMs;
+    this.codes.set(digest(code).toString('hex'), { token, expires: expiresAt });
+    return { code, expiresAt };
+  }
+
+  /** The token a code stands for, once: the code is spent by this call. Undefined when unknown, spent or expired. */
+  redeem(code: string, now = Date.now()): string | undefined {
+    const key = digest(code).toString('hex');
+    const entry = this.codes.get(key);
+    this.codes.delete(key);
+    return entry && entry.expires > now ? entry.token : undefined;
   }
 }

@@ -4,6 +4,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,12 +12,13 @@ import type { Duplex } from 'node:stream';
 import type { SweepControl } from '@slab/api';
 import { openStore, type Store } from '@slab/store';
 import { WebSocketServer } from 'ws';
-import { Auth, checkCredentials, type Credential, SCOPES } from './auth';
+import { Auth, checkCredentials, type Credential, LoginCodes, SCOPES } from './auth';
 import { HttpError, sendJson } from './http';
 import { LiveHub } from './hub';
 import { addCheckpointRoutes, CheckpointBlobs } from './checkpoints';
 import { handleConnection } from './ingest';
 import { type GatewayLimits, resolveLimits } from './limits';
+import { addLoginRoutes, loginPath } from './login';
 import { buildRouter, sweepSnapshot } from './routes';
 import { defaultParseSpec, type ParseSpec } from './spec';
 import { serveStatic } from './static';
@@ -51,12 +53,24 @@ export interface GatewayOptions {
   log?: (message: string) => void;
   /** Bounds on connections, frame sizes, subscriptions and rates (defaults in limits.ts). */
   limits?: Partial<GatewayLimits>;
+  /**
+   * Serve https and wss with this PEM certificate chain and private key (contents, not paths);
+   * without it the gateway speaks plain http, fit for loopback only.
+   */
+  tls?: { cert: string | Buffer; key: string | Buffer };
+  /** How long a console login code stays valid unused, ms (default 10 min). */
+  loginCodeTtlMs?: number;
 }
 
 export interface Gateway {
   url: string;
   wsUrl: string;
   store: Store;
+  /**
+   * A one-click console link carrying a single-use login code for `token` (default: the gateway's
+   * own token), never the token itself; `to` is the console path to land on (default `/`).
+   */
+  loginUrl(to?: string, token?: string): string;
   close(): Promise<void>;
 }
 
@@ -104,6 +118,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     loopback: /^(127\.|::1$|localhost$)/.test(host),
   });
 
+  if (opts.tls !== undefined && (!opts.tls?.cert || !opts.tls?.key)) throw new Error('startGateway: tls: expected { cert, key } as PEM text');
+  const codes = new LoginCodes(opts.loginCodeTtlMs);
   const blobs = blobDirFor(opts);
   const store = openStore(opts.dbPath);
   const hub = new LiveHub(limits.maxBufferedBytes);
@@ -120,6 +136,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     onTrialsFinished: (sweepId, trialIds) => trialIds.forEach((t) => checkpoints.remove(sweepId, t)),
   });
   addCheckpointRoutes(router, { store, auth, blobs: checkpoints, maxBytes: limits.maxCheckpointBytes });
+  addLoginRoutes(router, { auth, codes, secure: opts.tls !== undefined });
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
@@ -153,7 +170,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
   }
 
-  const server = createServer((req, res) => void onRequest(req, res));
+  const handle = (req: IncomingMessage, res: ServerResponse): void => void onRequest(req, res);
+  const server = opts.tls ? createHttpsServer({ cert: opts.tls.cert, key: opts.tls.key }, handle) : createServer(handle);
   // A malformed request (bad request line, oversized headers) gets 400 and a closed socket; the
   // default handler does the same, this one also logs it.
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
@@ -212,11 +230,17 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const address = server.address() as AddressInfo;
   const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   let closing: Promise<void> | undefined;
+  const scheme = opts.tls ? 'https' : 'http';
+  const url = `${scheme}://${hostPart}:${address.port}`;
 
   return {
-    url: `http://${hostPart}:${address.port}`,
-    wsUrl: `ws://${hostPart}:${address.port}/ws`,
+    url,
+    wsUrl: `${opts.tls ? 'wss' : 'ws'}://${hostPart}:${address.port}/ws`,
     store,
+    loginUrl(to = '/', token = opts.token) {
+      if (!auth.scopesOfToken(token)) throw new Error('loginUrl: token: expected one of the gateway\'s credentials');
+      return url + loginPath(codes.issue(token).code, to);
+    },
     close() {
       closing ??= (async () => {
         for (const ws of wss.clients) ws.terminate();

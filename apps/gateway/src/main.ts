@@ -1,10 +1,12 @@
 /**
  * Runs the gateway: `tsx apps/gateway/src/main.ts --db slab.db --token T [--port 7300]
  * [--host 127.0.0.1] [--console-dir DIR] [--ingest-token T] [--read-token T] [--closed-reads]
- * [--allowed-host NAME ...] [--blob-dir DIR]`. Flags fall back to SLAB_DB, SLAB_TOKEN, SLAB_GATEWAY_PORT,
- * SLAB_GATEWAY_HOST, SLAB_CONSOLE_DIR, SLAB_INGEST_TOKEN, SLAB_READ_TOKEN, SLAB_BLOB_DIR. Runs without an
+ * [--allowed-host NAME ...] [--blob-dir DIR] [--tls-cert PEM --tls-key PEM]`. Flags fall back to SLAB_DB,
+ * SLAB_TOKEN, SLAB_GATEWAY_PORT, SLAB_GATEWAY_HOST, SLAB_CONSOLE_DIR, SLAB_INGEST_TOKEN, SLAB_READ_TOKEN,
+ * SLAB_BLOB_DIR, SLAB_TLS_CERT, SLAB_TLS_KEY. Runs without an
  * orchestrator: `slab up` embeds startGateway with the Temporal-backed SweepControl instead.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Credential } from './auth';
 import { startGateway } from './gateway';
@@ -13,7 +15,9 @@ const USAGE =
   'usage: gateway --db FILE --token TOKEN [--port 7300] [--host 127.0.0.1] [--console-dir DIR]\n' +
   '               [--ingest-token TOKEN] [--read-token TOKEN] [--closed-reads] [--allowed-host NAME ...]\n' +
   '               [--blob-dir DIR (trial checkpoints; default FILE.blobs beside the database)]\n' +
-  'env: SLAB_DB, SLAB_TOKEN, SLAB_GATEWAY_PORT, SLAB_GATEWAY_HOST, SLAB_CONSOLE_DIR, SLAB_INGEST_TOKEN, SLAB_READ_TOKEN, SLAB_BLOB_DIR\n';
+  '               [--tls-cert PEM --tls-key PEM (serve https and wss)]\n' +
+  'env: SLAB_DB, SLAB_TOKEN, SLAB_GATEWAY_PORT, SLAB_GATEWAY_HOST, SLAB_CONSOLE_DIR, SLAB_INGEST_TOKEN, SLAB_READ_TOKEN, SLAB_BLOB_DIR,\n' +
+  '     SLAB_TLS_CERT, SLAB_TLS_KEY\n';
 
 let values;
 try {
@@ -29,6 +33,8 @@ try {
       'closed-reads': { type: 'boolean' },
       'allowed-host': { type: 'string', multiple: true },
       'blob-dir': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -63,8 +69,23 @@ const readToken = values['read-token'] ?? env.SLAB_READ_TOKEN;
 if (ingestToken) credentials.push({ token: ingestToken, scopes: ['ingest'] });
 if (readToken) credentials.push({ token: readToken, scopes: ['read'] });
 
+/** The certificate and key files, read now so that a wrong path is one line before anything listens. */
+function readTls(certPath: string | undefined, keyPath: string | undefined): { cert: Buffer; key: Buffer } | undefined {
+  if (!certPath && !keyPath) return undefined;
+  if (!certPath || !keyPath) throw new Error(`${certPath ? '--tls-key' : '--tls-cert'}: expected a PEM file (--tls-cert and --tls-key go together)`);
+  const read = (flag: string, path: string): Buffer => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new Error(`${flag}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+  return { cert: read('--tls-cert', certPath), key: read('--tls-key', keyPath) };
+}
+
 let gateway: Awaited<ReturnType<typeof startGateway>>;
 try {
+  const tls = readTls(values['tls-cert'] ?? env.SLAB_TLS_CERT, values['tls-key'] ?? env.SLAB_TLS_KEY);
   gateway = await startGateway({
     dbPath,
     blobDir: values['blob-dir'] ?? env.SLAB_BLOB_DIR,
@@ -75,6 +96,7 @@ try {
     credentials,
     openReads: !values['closed-reads'],
     allowedHosts: values['allowed-host'] ?? [],
+    tls,
   });
 } catch (err) {
   // One line a person can act on (port in use, bad database path), not a stack trace.
