@@ -7,6 +7,6 @@ import { startGateway } from '@slab/gateway';
 const [dbPath, token] = process.argv.slice(2);
 if (!dbPath || !token) throw new Error('usage: gateway.ts DB_PATH TOKEN');
 const gw = await startGateway({ dbPath, token, log: () => undefined });
-gw.store.createSweep({ id: 'load', name: 'load', specYaml: 'name: load' });
+await gw.store.createSweep({ id: 'load', name: 'load', specYaml: 'name: load' });
 process.stdout.write(`${JSON.stringify({ url: gw.url, wsUrl: gw.wsUrl })}\n`);
 process.once('SIGTERM', () => void gw.close().then(() => process.exit(0)));

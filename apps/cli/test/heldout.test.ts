@@ -42,7 +42,7 @@ describe('held-out runs in status and export', () => {
     if (!spec.ok) throw new Error(JSON.stringify(spec.issues));
     dir = mkdtempSync(join(tmpdir(), 'slab-held-'));
     gateway = await startGateway({ dbPath: join(dir, 'slab.db'), token: TOKEN, host: '127.0.0.1', port: 0 });
-    gateway.store.createSweep({ id: SWEEP, name: 'held-cli', specYaml: 'name: held-cli\n' });
+    await gateway.store.createSweep({ id: SWEEP, name: 'held-cli', specYaml: 'name: held-cli\n' });
     const grid = [8, 16, 32, 64].flatMap((w) => [1000, 4000, 16000].map((d) => ({ N: 800 * w, D: d })));
     const results: TrialResult[] = grid.map((g, i) => ({
       trialId: `${SWEEP}-t${String(i).padStart(4, '0')}`,

@@ -66,11 +66,11 @@ describe('console against a live gateway', () => {
     dbPath = join(dir, 'slab.db');
     // POST /api/sweeps starts a Temporal workflow; this test is about the console, so the sweep row is
     // written through the store (WAL: a second connection next to the gateway's is fine).
-    const store = openStore(dbPath);
-    store.createSweep({ id: SWEEP, name: 'console-e2e', specYaml: 'name: console-e2e\n' });
-    store.createSweep({ id: CURATION, name: 'curation-e2e', specYaml: 'name: curation-e2e\n' });
-    store.createSweep({ id: CHINCHILLA, name: 'chinchilla-e2e', specYaml: 'name: chinchilla-e2e\n' });
-    store.close();
+    const store = await openStore(dbPath);
+    await store.createSweep({ id: SWEEP, name: 'console-e2e', specYaml: 'name: console-e2e\n' });
+    await store.createSweep({ id: CURATION, name: 'curation-e2e', specYaml: 'name: curation-e2e\n' });
+    await store.createSweep({ id: CHINCHILLA, name: 'chinchilla-e2e', specYaml: 'name: chinchilla-e2e\n' });
+    await store.close();
     gateway = await startGateway({ dbPath, token: TOKEN, consoleDir, host: '127.0.0.1', port: 0 });
     client = new GatewayClient(gateway.url, TOKEN);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

@@ -59,9 +59,9 @@ describe('console curves of any streamed metric', () => {
     dir = mkdtempSync(join(tmpdir(), 'slab-console-metrics-'));
     const consoleDir = await buildConsole(join(dir, 'console'));
     const dbPath = join(dir, 'slab.db');
-    const store = openStore(dbPath);
-    store.createSweep({ id: SWEEP, name: 'gpt-metrics', specYaml: 'name: gpt-metrics\n' });
-    store.close();
+    const store = await openStore(dbPath);
+    await store.createSweep({ id: SWEEP, name: 'gpt-metrics', specYaml: 'name: gpt-metrics\n' });
+    await store.close();
     gateway = await startGateway({ dbPath, token: TOKEN, consoleDir, host: '127.0.0.1', port: 0 });
     await new GatewayClient(gateway.url, TOKEN).report(SWEEP, {
       status: { sweepId: SWEEP, name: 'gpt-metrics', phase: 'running', batch: 1, trials: { planned: 3, running: 3, completed: 0, diverged: 0, failed: 0 }, flopsSpent: 0, budget: { trials: 3 } },

@@ -100,22 +100,22 @@ describe('console views of a finished scaling study', () => {
     dir = mkdtempSync(join(tmpdir(), 'slab-console-views-'));
     const consoleDir = await buildConsole(join(dir, 'console'));
     const dbPath = join(dir, 'slab.db');
-    const store = openStore(dbPath);
-    store.createSweep({ id: LM, name: 'lm-quickstart-sotu', specYaml: 'name: lm-quickstart-sotu\n' });
-    store.createSweep({ id: FLAT, name: 'one-token-budget', specYaml: 'name: one-token-budget\n' });
-    store.close();
+    const store = await openStore(dbPath);
+    await store.createSweep({ id: LM, name: 'lm-quickstart-sotu', specYaml: 'name: lm-quickstart-sotu\n' });
+    await store.createSweep({ id: FLAT, name: 'one-token-budget', specYaml: 'name: one-token-budget\n' });
+    await store.close();
     gateway = await startGateway({ dbPath, token: TOKEN, consoleDir, host: '127.0.0.1', port: 0 });
     client = new GatewayClient(gateway.url, TOKEN);
     const spec = lmSpec();
     lmFit = await report(client, LM, spec, results(LM));
     // Each run's training curve, written through the store as the gateway's ingest does.
-    const writer = openStore(dbPath);
+    const writer = await openStore(dbPath);
     for (const [i, r] of results(LM).entries()) {
       const points = [];
       for (let step = 16; step <= r.steps; step += 16) points.push({ step, name: 'train_loss', value: r.final.eval_loss! + 3 / Math.sqrt(step) + i * 0.01, wallTime: 1000 + step });
-      writer.appendFrame({ sweepId: LM, trialId: r.trialId, seq: 1, points });
+      await writer.appendFrame({ sweepId: LM, trialId: r.trialId, seq: 1, points });
     }
-    writer.close();
+    await writer.close();
     // Every run at one token budget: D cannot be told apart from E, so the law is not identified.
     flatFit = await report(client, FLAT, { ...spec, name: 'one-token-budget', holdout: undefined, law: { ...spec.law, metrics: undefined } }, results(FLAT, () => TOKENS[1]));
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });

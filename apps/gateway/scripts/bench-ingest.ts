@@ -12,7 +12,7 @@ const trials = Number(process.argv[2] ?? 4);
 const perTrial = Number(process.argv[3] ?? 50_000);
 const dir = mkdtempSync(join(tmpdir(), 'slab-bench-'));
 const gw = await startGateway({ dbPath: join(dir, 'bench.db'), token: 't', log: () => undefined });
-gw.store.createSweep({ id: 'bench', name: 'bench', specYaml: 'name: bench' }); // frames of unknown sweeps are refused
+await gw.store.createSweep({ id: 'bench', name: 'bench', specYaml: 'name: bench' }); // frames of unknown sweeps are refused
 const emitter = new MetricEmitter({ url: gw.wsUrl, token: 't', workerId: 'bench' });
 const t0 = performance.now();
 const streams = Array.from({ length: trials }, (_, i) => emitter.openTrial('bench', `bench-t${String(i).padStart(4, '0')}`, 1));

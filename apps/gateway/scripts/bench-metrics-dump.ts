@@ -18,7 +18,7 @@ if (!gc) throw new Error('run with node --expose-gc');
 
 const dir = mkdtempSync(join(tmpdir(), 'slab-dump-'));
 const gw = await startGateway({ dbPath: join(dir, 'dump.db'), token: 't', log: () => undefined });
-gw.store.createSweep({ id: 'big', name: 'big', specYaml: 'name: big' });
+await gw.store.createSweep({ id: 'big', name: 'big', specYaml: 'name: big' });
 const trials = 100;
 const perTrial = Math.ceil(total / trials);
 const t0 = performance.now();
@@ -27,7 +27,7 @@ for (let t = 0; t < trials; t++) {
   for (let seq = 1, step = 0; step < perTrial; seq++) {
     const points = [];
     for (let i = 0; i < 1000 && step < perTrial; i++, step++) points.push({ step, name: 'train_loss', value: 1 / (step + 1), wallTime: 1.7e9 + step });
-    gw.store.appendFrame({ sweepId: 'big', trialId, seq, points });
+    await gw.store.appendFrame({ sweepId: 'big', trialId, seq, points });
   }
 }
 console.log(`stored ${trials * perTrial} points in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -64,7 +64,7 @@ const streamed = () =>
 /** B: the whole answer built in memory, as the route did before it streamed. */
 const whole = () =>
   peakDuring(async (sample) => {
-    const rows = gw.store.sweepMetrics('big');
+    const rows = await gw.store.sweepMetrics('big');
     sample();
     const text = JSON.stringify(rows);
     sample();

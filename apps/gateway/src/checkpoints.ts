@@ -140,20 +140,20 @@ export class CheckpointBlobs {
 export function addCheckpointRoutes(router: Router, deps: CheckpointDeps): void {
   const { store, auth, blobs } = deps;
 
-  const sweepOr404 = (id: string): void => {
-    if (!store.getSweep(id)) throw new HttpError(404, `sweep ${JSON.stringify(id)} not found`);
+  const sweepOr404 = async (id: string): Promise<void> => {
+    if (!(await store.getSweep(id))) throw new HttpError(404, `sweep ${JSON.stringify(id)} not found`);
   };
 
   router.on('PUT', '/api/sweeps/:id/trials/:trialId/checkpoint', async ({ req, res, params, query }) => {
     auth.require(req, 'ingest');
-    sweepOr404(params.id);
+    await sweepOr404(params.id);
     const step = integerParam(query, 'step', 0, true) as number;
     const attempt = integerParam(query, 'attempt', 1, true) as number;
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > deps.maxBytes) throw new HttpError(413, `body: checkpoint of ${declared} bytes is larger than ${deps.maxBytes} bytes`);
     try {
       // The same admission as the trial's metric stream: bound to its sweep, fenced by attempt.
-      store.openTrial({ sweepId: params.id, trialId: params.trialId, attempt });
+      await store.openTrial({ sweepId: params.id, trialId: params.trialId, attempt });
     } catch (err) {
       if (err instanceof IngestRefused) {
         req.resume();
@@ -168,8 +168,8 @@ export function addCheckpointRoutes(router: Router, deps: CheckpointDeps): void 
 
   router.on('GET', '/api/sweeps/:id/trials/:trialId/checkpoint', async ({ req, res, params, query }) => {
     auth.require(req, 'ingest');
-    sweepOr404(params.id);
-    const owner = store.getTrial(params.trialId);
+    await sweepOr404(params.id);
+    const owner = await store.getTrial(params.trialId);
     if (owner && owner.sweepId !== params.id) throw new HttpError(409, `foreign-trial: trial ${JSON.stringify(params.trialId)} belongs to sweep ${JSON.stringify(owner.sweepId)}, not ${JSON.stringify(params.id)}`);
     const afterStep = integerParam(query, 'afterStep', -1, false) ?? -1;
     const latest = blobs.latest(params.id, params.trialId);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { SweepControl } from '@slab/api';
-import { openStore, type Store } from '@slab/store';
+import { openStore, parseStoreUrl, type Store } from '@slab/store';
 import { WebSocketServer } from 'ws';
 import { Auth, checkCredentials, type Credential, LoginCodes, SCOPES } from './auth';
 import { HttpError, sendJson } from './http';
@@ -21,6 +21,7 @@ import { type GatewayLimits, resolveLimits } from './limits';
 import { addLoginRoutes, loginPath } from './login';
 import { buildRouter, sweepSnapshot } from './routes';
 import { defaultParseSpec, type ParseSpec } from './spec';
+import { TrialQueue } from './trial-queue';
 import { serveStatic } from './static';
 
 export interface GatewayOptions {
@@ -28,11 +29,14 @@ export interface GatewayOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** SQLite file (created if missing) or `:memory:`. */
+  /**
+   * The store: a SQLite file (created if missing; also `sqlite:<path>`), `:memory:`, or a
+   * `postgres://user@host:port/database` URL (tables created or migrated on start).
+   */
   dbPath: string;
   /**
-   * Where uploaded trial checkpoints are kept (default `<dbPath>.blobs` beside the database; with
-   * `:memory:` a temporary directory removed on close).
+   * Where uploaded trial checkpoints are kept (default `<file>.blobs` beside a SQLite file; with
+   * `:memory:` or Postgres a temporary directory removed on close, so give one for Postgres).
    */
   blobDir?: string;
   /** Bearer token with every scope (ingest, control, read). */
@@ -92,20 +96,21 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
   return new Error(`gateway: cannot listen on ${where}: ${err.message}`);
 }
 
-/** The blob directory: given, beside the database file, or a temporary one for an in-memory store. */
+/** The blob directory: given, beside a SQLite file, or a temporary one for an in-memory or Postgres store. */
 function blobDirFor(opts: GatewayOptions): { dir: string; dispose(): void } {
   if (opts.blobDir !== undefined) {
     if (typeof opts.blobDir !== 'string' || opts.blobDir === '') throw new Error('startGateway: blobDir: expected a directory path');
     return { dir: opts.blobDir, dispose: () => undefined };
   }
-  if (opts.dbPath !== ':memory:') return { dir: `${opts.dbPath}.blobs`, dispose: () => undefined };
+  const at = parseStoreUrl(opts.dbPath, 'startGateway: dbPath');
+  if (at.kind === 'sqlite' && at.path !== ':memory:') return { dir: `${at.path}.blobs`, dispose: () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'slab-blobs-'));
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   if (typeof opts.token !== 'string' || opts.token === '') throw new Error('startGateway: token: expected a non-empty string');
-  if (typeof opts.dbPath !== 'string' || opts.dbPath === '') throw new Error('startGateway: dbPath: expected a file path or ":memory:"');
+  parseStoreUrl(opts.dbPath, 'startGateway: dbPath');
   const port = opts.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`startGateway: port: expected 0..65535, got ${port}`);
   const host = opts.host ?? '127.0.0.1';
@@ -121,8 +126,15 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   if (opts.tls !== undefined && (!opts.tls?.cert || !opts.tls?.key)) throw new Error('startGateway: tls: expected { cert, key } as PEM text');
   const codes = new LoginCodes(opts.loginCodeTtlMs);
   const blobs = blobDirFor(opts);
-  const store = openStore(opts.dbPath);
+  let store: Store;
+  try {
+    store = await openStore(opts.dbPath, { field: 'startGateway: dbPath' });
+  } catch (err) {
+    blobs.dispose();
+    throw err;
+  }
   const hub = new LiveHub(limits.maxBufferedBytes);
+  const queue = new TrialQueue();
   const checkpoints = new CheckpointBlobs(blobs.dir);
   const router = buildRouter({
     store,
@@ -207,7 +219,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
     }
     const conn = { scopes, peer: `${req.socket.remoteAddress ?? '?'}:${req.socket.remotePort ?? '?'}` };
     wss.handleUpgrade(req, socket, head, (ws) => {
-      handleConnection(ws, { store, hub, auth, limits, log, snapshot: (id) => sweepSnapshot(store, id) }, conn);
+      handleConnection(ws, { store, hub, auth, limits, log, queue, snapshot: (id) => sweepSnapshot(store, id) }, conn);
     });
   });
 
@@ -220,7 +232,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
       });
     });
   } catch (err) {
-    store.close();
+    await store.close();
     blobs.dispose();
     throw listenError(err as NodeJS.ErrnoException, host, port);
   }
@@ -247,7 +259,7 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         server.closeAllConnections();
         await new Promise<void>((resolve) => server.close(() => resolve()));
-        store.close();
+        await store.close();
         blobs.dispose();
       })();
       return closing;

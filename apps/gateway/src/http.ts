@@ -89,12 +89,12 @@ export function sendText(res: ServerResponse, status: number, contentType: strin
  * next page is read only once the socket has taken the previous one. Memory stays at one page
  * whatever the answer's size; a client that goes away stops the reading.
  */
-export async function streamJsonArray(res: ServerResponse, nextPage: () => unknown[]): Promise<void> {
+export async function streamJsonArray(res: ServerResponse, nextPage: () => Promise<unknown[]>): Promise<void> {
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
   let first = true;
   res.write('[');
   for (;;) {
-    const rows = nextPage();
+    const rows = await nextPage();
     if (rows.length === 0) break;
     let chunk = '';
     for (const row of rows) {

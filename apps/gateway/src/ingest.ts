@@ -1,19 +1,22 @@
 /**
  * Websocket endpoint /ws. Trainers authenticate (an `Authorization: Bearer` header on the upgrade,
  * or Hello{token} as the first frame), then send OpenTrial / MetricFrame / TrialEvent, each answered
- * with Ack{highest contiguous seq} once stored, or with Error{code, trialId} when it is not stored.
- * Consoles send Subscribe{sweepId}, no token.
+ * with Ack{highest contiguous seq} once the write has committed, or with Error{code, trialId} when
+ * it is not stored. A trial's frames are stored one after another in arrival order (TrialQueue);
+ * different trials are stored concurrently. Consoles send Subscribe{sweepId}, no token.
  *
  * Every message is size-checked before it is decoded: before authentication only small frames
  * (Hello, Subscribe) are read at all. Protocol faults close the socket with an RFC 6455 code; none
  * reaches the process.
  */
 import { type ClientFrame, decodeClientFrame, encodeServerFrame, type ErrorCode, FrameError, type LiveUpdate, type ServerFrame } from '@slab/proto';
+import type { MetricFrame, OpenTrial, TrialEvent } from '@slab/proto';
 import { IngestRefused, type Store } from '@slab/store';
 import WebSocket from 'ws';
 import type { Auth, Scope } from './auth';
 import type { LiveHub } from './hub';
 import { CloseCode, type GatewayLimits, RateLimit } from './limits';
+import type { TrialQueue } from './trial-queue';
 
 export interface IngestDeps {
   store: Store;
@@ -22,7 +25,9 @@ export interface IngestDeps {
   limits: GatewayLimits;
   log: (message: string) => void;
   /** sweepJson updates describing the current state of one sweep ('' = every sweep). */
-  snapshot: (sweepId: string) => LiveUpdate[];
+  snapshot: (sweepId: string) => Promise<LiveUpdate[]>;
+  /** Orders the store writes of each trial, across every connection of this gateway. */
+  queue: TrialQueue;
 }
 
 export interface ConnectionInfo {
@@ -69,6 +74,7 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
   // Idle sockets hold a connection slot: one that says nothing useful in time is closed, and one
   // whose peer vanished (no pong to the last ping) is dropped.
   let subscribed = false;
+  let subscriptions: Promise<void> = Promise.resolve();
   const handshake = setTimeout(() => {
     if (!authenticated && !subscribed) close(CloseCode.policyViolation, `no Hello or Subscribe within ${limits.handshakeTimeoutMs} ms`);
   }, limits.handshakeTimeoutMs);
@@ -84,14 +90,17 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
     clearInterval(pinger);
   });
 
+  // Whatever goes wrong with one message is this connection's problem, never the process's: a
+  // throw out of a ws listener, or a rejected promise nobody awaits, would end the process.
+  const internalError = (err: unknown): void => {
+    log(`ws ${who()}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    if (ws.readyState === WebSocket.OPEN) ws.close(CloseCode.internalError, 'internal error');
+  };
   ws.on('message', (data, isBinary) => {
-    // Whatever goes wrong with one message is this connection's problem, never the process's: a
-    // throw out of a ws listener would be an uncaught exception.
     try {
       onMessage(data, isBinary);
     } catch (err) {
-      log(`ws ${who()}: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-      if (ws.readyState === WebSocket.OPEN) ws.close(CloseCode.internalError, 'internal error');
+      internalError(err);
     }
   });
 
@@ -114,23 +123,38 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
       if (!authenticated) close(CloseCode.invalidPayload, 'malformed frame before Hello');
       return;
     }
-    try {
-      handleFrame(frame);
-    } catch (err) {
-      if (err instanceof IngestRefused) {
-        log(`ws ${who()}: refused a ${frame.kind} frame: ${err.message}`);
-        return refuse(err.code, err.message, err.trialId, err.attempt);
-      }
-      log(`ws ${who()}: failed to store a ${frame.kind} frame: ${String(err)}`);
-      const body = frame.kind === 'metrics' ? frame.metrics : frame.kind === 'event' ? frame.event : frame.kind === 'open' ? frame.open : undefined;
-      refuse('store-failed', `gateway could not store the ${frame.kind} frame: ${err instanceof Error ? err.message : String(err)}`, body?.trialId, body?.attempt);
-    }
+    handleFrame(frame);
+  }
+
+  /**
+   * Stores one trial frame after the trial's earlier frames, then answers it: Ack once committed,
+   * Error when refused or when the store failed (nothing acked, so the trainer resends).
+   */
+  function storeFrame(kind: 'open' | 'metrics' | 'event', body: OpenTrial | MetricFrame | TrialEvent, write: () => Promise<void>): void {
+    deps.queue
+      .run(body.trialId, async () => {
+        try {
+          await write();
+        } catch (err) {
+          if (err instanceof IngestRefused) {
+            log(`ws ${who()}: refused a ${kind} frame: ${err.message}`);
+            return refuse(err.code, err.message, err.trialId, err.attempt);
+          }
+          log(`ws ${who()}: failed to store a ${kind} frame: ${String(err)}`);
+          refuse('store-failed', `gateway could not store the ${kind} frame: ${err instanceof Error ? err.message : String(err)}`, body.trialId, body.attempt);
+        }
+      })
+      .catch(internalError);
   }
 
   function handleFrame(frame: ClientFrame): void {
     switch (frame.kind) {
-      case 'subscribe':
-        return subscribe(frame.subscribe.sweepId);
+      case 'subscribe': {
+        // Answered in order (each after the previous one's snapshot), as a console expects.
+        const { sweepId } = frame.subscribe;
+        subscriptions = subscriptions.then(() => subscribe(sweepId)).catch(internalError);
+        return;
+      }
       case 'hello': {
         const helloScopes = deps.auth.scopesOfToken(frame.hello.token);
         if (!helloScopes) {
@@ -153,29 +177,34 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
     const { store, hub } = deps;
     switch (frame.kind) {
       case 'open': {
-        const seq = store.openTrial(frame.open);
-        return send({ kind: 'ack', ack: { trialId: frame.open.trialId, seq } });
+        const o = frame.open;
+        return storeFrame('open', o, async () => {
+          const seq = await store.openTrial(o);
+          send({ kind: 'ack', ack: { trialId: o.trialId, seq } });
+        });
       }
       case 'metrics': {
         const m = frame.metrics;
-        const res = store.appendFrame(m);
-        send({ kind: 'ack', ack: { trialId: m.trialId, seq: res.lastSeq } });
-        if (res.stored && res.newPoints.length > 0) {
-          hub.publish({ sweepId: m.sweepId, kind: 'metrics', metrics: { ...m, points: res.newPoints } });
-        }
-        return;
+        return storeFrame('metrics', m, async () => {
+          const res = await store.appendFrame(m);
+          send({ kind: 'ack', ack: { trialId: m.trialId, seq: res.lastSeq } });
+          if (res.stored && res.newPoints.length > 0) {
+            hub.publish({ sweepId: m.sweepId, kind: 'metrics', metrics: { ...m, points: res.newPoints } });
+          }
+        });
       }
       case 'event': {
         const e = frame.event;
-        const res = store.appendEvent(e);
-        send({ kind: 'ack', ack: { trialId: e.trialId, seq: res.lastSeq } });
-        if (res.stored) hub.publish({ sweepId: e.sweepId, kind: 'event', event: e });
-        return;
+        return storeFrame('event', e, async () => {
+          const res = await store.appendEvent(e);
+          send({ kind: 'ack', ack: { trialId: e.trialId, seq: res.lastSeq } });
+          if (res.stored) hub.publish({ sweepId: e.sweepId, kind: 'event', event: e });
+        });
       }
     }
   }
 
-  function subscribe(sweepId: string): void {
+  async function subscribe(sweepId: string): Promise<void> {
     if (!deps.auth.openReads && !scopes.has('read')) {
       send({ kind: 'error', error: { message: 'subscribe: this connection lacks the read scope', code: 'unauthenticated' } });
       return close(CloseCode.policyViolation, 'subscribe: read scope needed');
@@ -188,9 +217,10 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
       return refuse('too-many', `subscribe.sweepId: at most ${limits.maxSubscriptions} subscriptions per connection`);
     }
     subscribed = true;
-    // Current state first, so a console needs no REST round trip to start drawing. Each update
-    // goes through the hub's backpressure check, like live updates.
-    for (const update of deps.snapshot(sweepId)) {
+    // Current state next, so a console needs no REST round trip to start drawing. Each update
+    // goes through the hub's backpressure check, like live updates. (Subscribed first: a live
+    // update stored meanwhile is delivered, at worst before the snapshot, never lost.)
+    for (const update of await deps.snapshot(sweepId)) {
       if (!deps.hub.deliver(ws, encodeServerFrame({ kind: 'update', update }))) return;
     }
   }

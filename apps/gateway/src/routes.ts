@@ -64,24 +64,25 @@ function statusFromRow(row: SweepRow): SweepStatus {
 }
 
 /** LiveUpdate{sweepJson} with the sweep row and its stored status (a LiveSweep). */
-export function sweepUpdate(store: Store, id: string): LiveUpdate | undefined {
-  const sweep = store.getSweep(id);
+export async function sweepUpdate(store: Store, id: string): Promise<LiveUpdate | undefined> {
+  const sweep = await store.getSweep(id);
   if (!sweep) return undefined;
-  const live: LiveSweep = { sweep, status: store.sweepStatus(id) ?? statusFromRow(sweep) };
+  const live: LiveSweep = { sweep, status: (await store.sweepStatus(id)) ?? statusFromRow(sweep) };
   return { sweepId: id, kind: 'sweepJson', sweepJson: JSON.stringify(live) };
 }
 
 /** Snapshot sent to a new subscriber: one sweepJson per sweep it asked for. */
-export function sweepSnapshot(store: Store, sweepId: string): LiveUpdate[] {
-  const ids = sweepId === '' ? store.listSweeps().map((s) => s.id) : [sweepId];
-  return ids.map((id) => sweepUpdate(store, id)).filter((u): u is LiveUpdate => u !== undefined);
+export async function sweepSnapshot(store: Store, sweepId: string): Promise<LiveUpdate[]> {
+  const ids = sweepId === '' ? (await store.listSweeps()).map((s) => s.id) : [sweepId];
+  const updates = await Promise.all(ids.map((id) => sweepUpdate(store, id)));
+  return updates.filter((u): u is LiveUpdate => u !== undefined);
 }
 
 export function buildRouter(deps: RouteDeps): Router {
   const { store, hub, auth, control, log } = deps;
 
-  const sweepOr404 = (id: string): SweepRow => {
-    const row = store.getSweep(id);
+  const sweepOr404 = async (id: string): Promise<SweepRow> => {
+    const row = await store.getSweep(id);
     if (!row) throw new HttpError(404, `sweep ${JSON.stringify(id)} not found`);
     return row;
   };
@@ -99,11 +100,11 @@ export function buildRouter(deps: RouteDeps): Router {
         log(`status query for ${row.id} failed, using the stored status: ${String(err)}`);
       }
     }
-    return store.sweepStatus(row.id) ?? statusFromRow(row);
+    return (await store.sweepStatus(row.id)) ?? statusFromRow(row);
   };
 
-  const publishSweep = (id: string): void => {
-    const update = sweepUpdate(store, id);
+  const publishSweep = async (id: string): Promise<void> => {
+    const update = await sweepUpdate(store, id);
     if (update) hub.publish(update);
   };
 
@@ -146,31 +147,31 @@ export function buildRouter(deps: RouteDeps): Router {
     }
     checkSweepName(parsed.spec.name);
     const id = newSweepId(parsed.spec.name);
-    store.createSweep({ id, name: parsed.spec.name, specYaml: yaml });
+    await store.createSweep({ id, name: parsed.spec.name, specYaml: yaml });
     if (control) {
       try {
         await control.start(id, parsed.spec);
       } catch (err) {
         const message = `could not start the sweep workflow: ${err instanceof Error ? err.message : String(err)}`;
-        store.setSweepPhase(id, 'failed', message);
-        publishSweep(id);
+        await store.setSweepPhase(id, 'failed', message);
+        await publishSweep(id);
         throw new HttpError(502, message);
       }
     }
-    publishSweep(id);
+    await publishSweep(id);
     sendJson(res, 201, { id, name: parsed.spec.name });
   });
 
-  router.on('GET', '/api/sweeps', ({ req, res }) => {
+  router.on('GET', '/api/sweeps', async ({ req, res }) => {
     auth.require(req, 'read');
-    sendJson(res, 200, store.listSweeps());
+    sendJson(res, 200, await store.listSweeps());
   });
 
   router.on('GET', '/api/sweeps/:id', async ({ req, res, params }) => {
     auth.require(req, 'read');
-    const sweep = sweepOr404(params.id);
+    const sweep = await sweepOr404(params.id);
     const detail: SweepDetail = { sweep, status: await currentStatus(sweep) };
-    const fit = store.latestFit(sweep.id);
+    const fit = await store.latestFit(sweep.id);
     if (fit) detail.fit = fit;
     sendJson(res, 200, detail);
   });
@@ -178,7 +179,7 @@ export function buildRouter(deps: RouteDeps): Router {
   for (const action of ['pause', 'resume', 'cancel'] as ControlAction[]) {
     router.on('POST', `/api/sweeps/:id/${action}`, async ({ req, res, params }) => {
       auth.require(req, 'control');
-      sweepOr404(params.id);
+      await sweepOr404(params.id);
       if (!control) throw new HttpError(503, `${action}: no orchestrator is attached to this gateway`);
       try {
         await withDeadline(control.signal(params.id, action), deps.limits.controlTimeoutMs, action);
@@ -192,59 +193,59 @@ export function buildRouter(deps: RouteDeps): Router {
 
   router.on('POST', '/api/sweeps/:id/report', async ({ req, res, params }) => {
     auth.require(req, 'ingest');
-    sweepOr404(params.id);
+    await sweepOr404(params.id);
     const report = parseReport(await readJson(req), params.id);
-    if (report.newTrials?.length) store.planTrials(params.id, report.newTrials);
+    if (report.newTrials?.length) await store.planTrials(params.id, report.newTrials);
     if (report.finished?.length) {
-      store.finishTrials(params.id, report.finished);
+      await store.finishTrials(params.id, report.finished);
       deps.onTrialsFinished?.(params.id, report.finished.map((r) => r.trialId));
     }
     // A fit with a reportId was stored by POST /fits already; only failed fits come here whole.
     if (report.fit && report.fit.summary.reportId === undefined) {
-      const fit = store.addFit(params.id, report.fit.summary, report.fit.report ?? { skipped: report.fit.summary.skipped });
+      const fit = await store.addFit(params.id, report.fit.summary, report.fit.report ?? { skipped: report.fit.summary.skipped });
       hub.publish({ sweepId: params.id, kind: 'fitJson', fitJson: JSON.stringify(fit) });
     }
-    store.setSweepStatus(params.id, report.status);
-    publishSweep(params.id);
+    await store.setSweepStatus(params.id, report.status);
+    await publishSweep(params.id);
     res.writeHead(204).end();
   });
 
-  router.on('GET', '/api/sweeps/:id/trials', ({ req, res, params }) => {
+  router.on('GET', '/api/sweeps/:id/trials', async ({ req, res, params }) => {
     auth.require(req, 'read');
-    sweepOr404(params.id);
-    sendJson(res, 200, store.listTrials(params.id));
+    await sweepOr404(params.id);
+    sendJson(res, 200, await store.listTrials(params.id));
   });
 
   // The fitLaws activity stores full reports (every bootstrap sample) here, so that only their
   // summary and id travel through workflow history.
   router.on('POST', '/api/sweeps/:id/fits', async ({ req, res, params }) => {
     auth.require(req, 'ingest');
-    sweepOr404(params.id);
+    await sweepOr404(params.id);
     const { summary, report } = parseFitPost(await readJson(req));
-    const fit = store.addFit(params.id, summary, report);
+    const fit = await store.addFit(params.id, summary, report);
     hub.publish({ sweepId: params.id, kind: 'fitJson', fitJson: JSON.stringify(fit) });
     sendJson(res, 201, { id: fit.id });
   });
 
-  router.on('GET', '/api/sweeps/:id/fits', ({ req, res, params }) => {
+  router.on('GET', '/api/sweeps/:id/fits', async ({ req, res, params }) => {
     auth.require(req, 'read');
-    sweepOr404(params.id);
-    sendJson(res, 200, store.listFits(params.id));
+    await sweepOr404(params.id);
+    sendJson(res, 200, await store.listFits(params.id));
   });
 
   // Metrics answers can hold millions of points: they are streamed a page at a time, trial by
   // trial in (name, step) order, never built whole in memory.
   router.on('GET', '/api/sweeps/:id/metrics', async ({ req, res, params, query }) => {
     auth.require(req, 'read');
-    sweepOr404(params.id);
+    await sweepOr404(params.id);
     const name = metricName(query);
-    const trials = store.sweepTrialIds(params.id);
+    const trials = await store.sweepTrialIds(params.id);
     let t = 0;
     let after: { name: string; step: number } | undefined;
-    await streamJsonArray(res, () => {
+    await streamJsonArray(res, async () => {
       while (t < trials.length) {
         const trialId = trials[t];
-        const rows = store.trialMetricsPage(trialId, { name, after, limit: deps.limits.metricsPageRows });
+        const rows = await store.trialMetricsPage(trialId, { name, after, limit: deps.limits.metricsPageRows });
         if (rows.length > 0) {
           const last = rows[rows.length - 1];
           after = { name: last.name, step: last.step };
@@ -267,20 +268,20 @@ export function buildRouter(deps: RouteDeps): Router {
     }
     const name = metricName(query);
     let after: { name: string; step: number } | undefined;
-    await streamJsonArray(res, () => {
-      const rows = store.trialMetricsPage(params.trialId, { name, afterStep, after, limit: deps.limits.metricsPageRows });
+    await streamJsonArray(res, async () => {
+      const rows = await store.trialMetricsPage(params.trialId, { name, afterStep, after, limit: deps.limits.metricsPageRows });
       const last = rows[rows.length - 1];
       if (last) after = { name: last.name, step: last.step };
       return rows;
     });
   });
 
-  router.on('GET', '/api/sweeps/:id/export', ({ req, res, params, query }) => {
+  router.on('GET', '/api/sweeps/:id/export', async ({ req, res, params, query }) => {
     auth.require(req, 'read');
-    const sweep = sweepOr404(params.id);
+    const sweep = await sweepOr404(params.id);
     const format = (query.get('format') ?? 'json') as ExportFormat;
     if (format !== 'csv' && format !== 'json') throw new HttpError(400, `format: expected "csv" or "json", got ${JSON.stringify(format)}`);
-    const body = exportSweep(store, sweep.id, format);
+    const body = await exportSweep(store, sweep.id, format);
     sendText(res, 200, format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8', body);
   });
 

@@ -26,7 +26,7 @@ async function start(extra: Partial<GatewayOptions> = {}): Promise<Gateway> {
     ],
     ...extra,
   });
-  gw.store.createSweep({ id: 'sw1', name: 'one', specYaml: 'name: one' });
+  await gw.store.createSweep({ id: 'sw1', name: 'one', specYaml: 'name: one' });
   return gw;
 }
 
@@ -88,7 +88,7 @@ describe('scoped credentials', () => {
     const refused = await reader.next();
     expect(refused).toEqual({ kind: 'error', error: { message: 'metrics: this credential lacks the ingest scope', code: 'unauthenticated' } });
     expect((await reader.closed).code).toBe(1008);
-    expect(g.store.lastContiguousSeq('sw1-t0000')).toBe(1);
+    expect(await g.store.lastContiguousSeq('sw1-t0000')).toBe(1);
   });
 
   it('with closed reads, REST reads and subscriptions need the read scope', async () => {

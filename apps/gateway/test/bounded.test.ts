@@ -13,7 +13,7 @@ const sockets: WebSocket[] = [];
 async function start(limits: GatewayOptions['limits'] = {}): Promise<Gateway> {
   tmp = tempDir();
   gw = await startGateway({ dbPath: tmp.dbPath, token: TOKEN, port: 0, log: quiet, limits });
-  gw.store.createSweep({ id: 'sw1', name: 'one', specYaml: 'name: one' });
+  await gw.store.createSweep({ id: 'sw1', name: 'one', specYaml: 'name: one' });
   return gw;
 }
 
@@ -38,7 +38,7 @@ const opened = (ws: WebSocket): Promise<void> => new Promise((resolve) => ws.onc
 describe('subscribers', () => {
   it('a subscribe flood is closed with 1008 while trainers on other connections are served', async () => {
     const g = await start();
-    for (let i = 0; i < 40; i++) g.store.createSweep({ id: `flood-${i}`, name: `flood ${i}`, specYaml: 'name: x' });
+    for (let i = 0; i < 40; i++) await g.store.createSweep({ id: `flood-${i}`, name: `flood ${i}`, specYaml: 'name: x' });
     const flood = raw(g.wsUrl);
     await opened(flood);
     const closed = closeCode(flood);
@@ -54,8 +54,8 @@ describe('subscribers', () => {
 
   it('caps the sweeps one connection subscribes to', async () => {
     const g = await start({ maxSubscriptions: 2 });
-    g.store.createSweep({ id: 'sw2', name: 'two', specYaml: 'x' });
-    g.store.createSweep({ id: 'sw3', name: 'three', specYaml: 'x' });
+    await g.store.createSweep({ id: 'sw2', name: 'two', specYaml: 'x' });
+    await g.store.createSweep({ id: 'sw3', name: 'three', specYaml: 'x' });
     const peer = await Peer.connect(g.wsUrl);
     peer.send({ kind: 'subscribe', subscribe: { sweepId: 'sw1' } });
     peer.send({ kind: 'subscribe', subscribe: { sweepId: 'sw2' } });
@@ -70,7 +70,7 @@ describe('subscribers', () => {
   it('a subscriber that does not read its snapshot is dropped with 1013 instead of buffered', async () => {
     const g = await start({ maxBufferedBytes: 2 * 1024 * 1024 });
     const big = `name: big\n# ${'x'.repeat(1024 * 1024)}\n`;
-    for (let i = 0; i < 24; i++) g.store.createSweep({ id: `big-${i}`, name: `big ${i}`, specYaml: big });
+    for (let i = 0; i < 24; i++) await g.store.createSweep({ id: `big-${i}`, name: `big ${i}`, specYaml: big });
     const ws = raw(g.wsUrl);
     await opened(ws);
     const closed = closeCode(ws);
@@ -112,7 +112,7 @@ describe('connections', () => {
     const answer = new Promise<Buffer>((resolve) => good.once('message', (d: Buffer) => resolve(d)));
     good.send(encodeClientFrame({ kind: 'metrics', metrics: { sweepId: 'sw1', trialId: 'sw1-t0000', seq: 1, points: points([0]) } }));
     await answer;
-    expect(g.store.lastContiguousSeq('sw1-t0000')).toBe(1);
+    expect(await g.store.lastContiguousSeq('sw1-t0000')).toBe(1);
   });
 
   it('closes a connection after too many refused frames', async () => {
@@ -187,12 +187,12 @@ describe('metrics answers', () => {
     };
     const all = await get<SweepMetricRow[]>('/api/sweeps/sw1/metrics');
     expect(all).toHaveLength(121);
-    expect(all).toEqual(g.store.sweepMetrics('sw1'));
+    expect(all).toEqual(await g.store.sweepMetrics('sw1'));
     expect(all.find((r) => r.step === 99)?.value).toBeNull();
-    expect(await get<SweepMetricRow[]>('/api/sweeps/sw1/metrics?name=eval_loss')).toEqual(g.store.sweepMetrics('sw1', 'eval_loss'));
-    expect(await get<TrialMetricRow[]>('/api/trials/sw1-t0001/metrics')).toEqual(g.store.trialMetrics('sw1-t0001'));
+    expect(await get<SweepMetricRow[]>('/api/sweeps/sw1/metrics?name=eval_loss')).toEqual(await g.store.sweepMetrics('sw1', 'eval_loss'));
+    expect(await get<TrialMetricRow[]>('/api/trials/sw1-t0001/metrics')).toEqual(await g.store.trialMetrics('sw1-t0001'));
     expect(await get<TrialMetricRow[]>('/api/trials/sw1-t0001/metrics?name=train_loss&afterStep=12')).toEqual(
-      g.store.trialMetrics('sw1-t0001', { name: 'train_loss', afterStep: 12 }),
+      await g.store.trialMetrics('sw1-t0001', { name: 'train_loss', afterStep: 12 }),
     );
     expect(await get<TrialMetricRow[]>('/api/trials/nope/metrics')).toEqual([]);
     const bad = await fetch(`${g.url}/api/sweeps/sw1/metrics?name=${'n'.repeat(200)}`);

@@ -27,8 +27,8 @@ beforeEach(async () => {
     ],
     limits: { maxCheckpointBytes: 64 * 1024 },
   });
-  gw.store.createSweep({ id: 'sw1', name: 'one', specYaml: 'name: one' });
-  gw.store.createSweep({ id: 'sw2', name: 'two', specYaml: 'name: two' });
+  await gw.store.createSweep({ id: 'sw1', name: 'one', specYaml: 'name: one' });
+  await gw.store.createSweep({ id: 'sw2', name: 'two', specYaml: 'name: two' });
 });
 
 afterEach(async () => {
@@ -66,7 +66,7 @@ describe('checkpoint endpoints', () => {
     await client.push({ sweepId: 'sw1', trialId: T, attempt: 2 }, 50, bytes(10, 5));
     await expect(client.push({ sweepId: 'sw1', trialId: T, attempt: 1 }, 400, bytes(10, 6))).rejects.toThrow(/409.*superseded.*attempt 1.*attempt 2/);
     expect((await client.pull({ sweepId: 'sw1', trialId: T }, -1))?.step).toBe(50);
-    expect(gw.store.getTrial(T)?.attempt).toBe(2);
+    expect((await gw.store.getTrial(T))?.attempt).toBe(2);
 
     // The metric stream of the superseded attempt is refused too: one fence for both.
     const peer = await Peer.connect(gw.wsUrl);
@@ -161,7 +161,7 @@ describe('checkpoint endpoints', () => {
 describe('blob directory', () => {
   it('works with an in-memory store (a temporary directory, removed on close)', async () => {
     const mem = await startGateway({ dbPath: ':memory:', token: TOKEN, port: 0, log: quiet });
-    mem.store.createSweep({ id: 'm', name: 'm', specYaml: 'name: m' });
+    await mem.store.createSweep({ id: 'm', name: 'm', specYaml: 'name: m' });
     const client = new GatewayCheckpoints({ url: mem.url, token: TOKEN });
     await client.push({ sweepId: 'm', trialId: 'm-t0000', attempt: 1 }, 1, bytes(3, 3));
     expect((await client.pull({ sweepId: 'm', trialId: 'm-t0000' }, 0))?.step).toBe(1);
@@ -171,7 +171,7 @@ describe('blob directory', () => {
   it('can be named, and an empty name is refused', async () => {
     await expect(startGateway({ dbPath: ':memory:', token: TOKEN, blobDir: '', log: quiet })).rejects.toThrow(/blobDir: expected a directory path/);
     const named = await startGateway({ dbPath: ':memory:', token: TOKEN, port: 0, blobDir: join(tmp.dir, 'blobs'), log: quiet });
-    named.store.createSweep({ id: 'n', name: 'n', specYaml: 'name: n' });
+    await named.store.createSweep({ id: 'n', name: 'n', specYaml: 'name: n' });
     await new GatewayCheckpoints({ url: named.url, token: TOKEN }).push({ sweepId: 'n', trialId: 'n-t0000', attempt: 1 }, 5, bytes(3, 3));
     await named.close();
     expect(readdirSync(join(tmp.dir, 'blobs', 'checkpoints', 'n', 'n-t0000'))).toEqual(['s5-a1.ckpt']);

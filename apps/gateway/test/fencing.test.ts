@@ -14,8 +14,8 @@ const closers: (() => Promise<void> | void)[] = [];
 beforeEach(async () => {
   tmp = tempDir();
   gw = await startGateway({ dbPath: tmp.dbPath, token: TOKEN, port: 0, log: quiet });
-  gw.store.createSweep({ id: 'sw1', name: 'one', specYaml: 'name: one' });
-  gw.store.createSweep({ id: 'sw2', name: 'two', specYaml: 'name: two' });
+  await gw.store.createSweep({ id: 'sw1', name: 'one', specYaml: 'name: one' });
+  await gw.store.createSweep({ id: 'sw2', name: 'two', specYaml: 'name: two' });
 });
 
 afterEach(async () => {
@@ -51,9 +51,9 @@ describe('a trial is bound to its sweep', () => {
     peer.send({ kind: 'event', event: { sweepId: 'nope', trialId: 'nope-t0000', seq: 1, status: 'running', infoJson: '', wallTime: 1 } });
     expectRefusal(await peer.next(), 'unknown-sweep', /^event\.sweepId: expected an existing sweep, got "nope"$/);
     // nothing of it was stored, and the foreign open did not take the trial over
-    expect(gw.store.trialMetrics(T)).toEqual([]);
-    expect(gw.store.getTrial(T)?.sweepId).toBe('sw1');
-    expect(gw.store.getTrial('nope-t0000')).toBeUndefined();
+    expect(await gw.store.trialMetrics(T)).toEqual([]);
+    expect((await gw.store.getTrial(T))?.sweepId).toBe('sw1');
+    expect(await gw.store.getTrial('nope-t0000')).toBeUndefined();
     peer.send({ kind: 'metrics', metrics: { sweepId: 'sw1', trialId: T, seq: 1, points: points([0]), attempt: 1 } });
     expect(await peer.nextAck()).toEqual({ trialId: T, seq: 1 });
   });
@@ -68,7 +68,7 @@ describe('the same seq with other content', () => {
     expect(await peer.nextAck()).toEqual({ trialId: T, seq: 1 });
     peer.send({ kind: 'metrics', metrics: { sweepId: 'sw1', trialId: T, seq: 1, points: points([7]) } });
     expectRefusal(await peer.next(), 'seq-conflict', /^metrics\.seq: seq 1 of trial "sw1-t0000" is already stored with different content$/);
-    expect(gw.store.trialMetrics(T).map((r) => r.step)).toEqual([0, 1]);
+    expect((await gw.store.trialMetrics(T)).map((r) => r.step)).toEqual([0, 1]);
   });
 });
 
@@ -87,7 +87,7 @@ describe('attempt fencing', () => {
     retry.send({ kind: 'open', open: { sweepId: 'sw1', trialId: T, attempt: 2 } });
     expect(await retry.nextAck()).toEqual({ trialId: T, seq: 1 });
     // the old attempt's unacked seq 3 is gone, so the retry's own seq 2 and 3 are new, not conflicts
-    expect(gw.store.trialMetrics(T).map((r) => r.step)).toEqual([0]);
+    expect((await gw.store.trialMetrics(T)).map((r) => r.step)).toEqual([0]);
     retry.send({ kind: 'metrics', metrics: { sweepId: 'sw1', trialId: T, seq: 2, points: points([1]), attempt: 2 } });
     expect((await retry.nextAck()).seq).toBe(2);
     retry.send({ kind: 'metrics', metrics: { sweepId: 'sw1', trialId: T, seq: 3, points: points([2]), attempt: 2 } });
@@ -102,8 +102,8 @@ describe('attempt fencing', () => {
     old.send({ kind: 'open', open: { sweepId: 'sw1', trialId: T } }); // unfenced writers are older than any attempt
     expectRefusal(await old.next(), 'superseded', /^open\.attempt: attempt 0 /);
 
-    expect(gw.store.trialMetrics(T).map((r) => r.step)).toEqual([0, 1, 2]);
-    expect(gw.store.getTrial(T)).toMatchObject({ status: 'planned', lastSeq: 3 });
+    expect((await gw.store.trialMetrics(T)).map((r) => r.step)).toEqual([0, 1, 2]);
+    expect(await gw.store.getTrial(T)).toMatchObject({ status: 'planned', lastSeq: 3 });
   });
 });
 
@@ -171,21 +171,21 @@ describe('a zombie attempt', () => {
     emitFrom(retry, 100, 250, 2);
     retry.event('completed', { attempt: 2 });
     await retry.flush(10_000);
-    const acked = gw.store.lastContiguousSeq(T);
+    const acked = await gw.store.lastContiguousSeq(T);
 
     // the zombie comes back: every one of its held frames is refused, none is acked
     relay.release();
     expect(await zombieFlush).toMatch(/attempt 1 of trial "sw1-t0000" was superseded by attempt 2/);
     expect(zombie.refusal?.code).toBe('superseded');
-    expect(gw.store.lastContiguousSeq(T)).toBe(acked);
+    expect(await gw.store.lastContiguousSeq(T)).toBe(acked);
 
-    const rows = gw.store.trialMetrics(T);
+    const rows = await gw.store.trialMetrics(T);
     expect(rows).toHaveLength(250); // steps 0..249, each once
     expect(rows.filter((r) => r.step < 100).every((r) => r.value === 1)).toBe(true);
     expect(rows.filter((r) => r.step >= 100).every((r) => r.value === 2)).toBe(true);
-    expect(gw.store.getTrial(T)?.status).toBe('completed');
+    expect((await gw.store.getTrial(T))?.status).toBe('completed');
     // the zombie's later events cannot move the trial either
     zombie.event('failed', { attempt: 1 });
-    expect(gw.store.getTrial(T)?.status).toBe('completed');
+    expect((await gw.store.getTrial(T))?.status).toBe('completed');
   }, 30_000);
 });

@@ -10,7 +10,7 @@ let gw: Gateway;
 beforeEach(async () => {
   tmp = tempDir();
   gw = await startGateway({ dbPath: tmp.dbPath, token: TOKEN, port: 0, log: quiet });
-  gw.store.createSweep({ id: 'sw1', name: 'demo', specYaml: 'name: demo' });
+  await gw.store.createSweep({ id: 'sw1', name: 'demo', specYaml: 'name: demo' });
 });
 
 afterEach(async () => {
@@ -42,8 +42,8 @@ describe('websocket ingest', () => {
     expect((await peer.nextAck()).seq).toBe(3);
     peer.send({ kind: 'event', event: { sweepId: 'sw1', trialId: 'sw1-t0000', seq: 4, status: 'running', infoJson: '{"backend":"cpu"}', wallTime: 1 } });
     expect((await peer.nextAck()).seq).toBe(4);
-    expect(gw.store.trialMetrics('sw1-t0000').map((r) => r.step)).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(gw.store.getTrial('sw1-t0000')).toMatchObject({ status: 'running', backend: 'cpu', lastSeq: 4 });
+    expect((await gw.store.trialMetrics('sw1-t0000')).map((r) => r.step)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(await gw.store.getTrial('sw1-t0000')).toMatchObject({ status: 'running', backend: 'cpu', lastSeq: 4 });
 
     // a second connection (a restarted worker) learns where the trial stands
     const again = await trainer();
@@ -67,7 +67,7 @@ describe('websocket ingest', () => {
     const frame = await peer.next();
     expect(frame.kind === 'error' && frame.error.message).toMatch(/metrics: send Hello with a valid token first/);
     await peer.closed;
-    expect(gw.store.lastContiguousSeq('sw1-t0000')).toBe(0);
+    expect(await gw.store.lastContiguousSeq('sw1-t0000')).toBe(0);
   });
 
   it('answers malformed frames with an Error frame and keeps serving', async () => {
@@ -91,7 +91,7 @@ describe('websocket ingest', () => {
   });
 
   it('fans stored frames, events, fits and status out to subscribers of that sweep only', async () => {
-    gw.store.createSweep({ id: 'sw-other', name: 'o', specYaml: 'x' });
+    await gw.store.createSweep({ id: 'sw-other', name: 'o', specYaml: 'x' });
     const console1 = await Peer.connect(gw.wsUrl);
     console1.send({ kind: 'subscribe', subscribe: { sweepId: 'sw1' } });
     const other = await Peer.connect(gw.wsUrl);

@@ -28,7 +28,7 @@ beforeEach(async () => {
   tmp = tempDir();
   control = new HungControl();
   gw = await startGateway({ dbPath: tmp.dbPath, token: TOKEN, port: 0, log: quiet, control, limits: { statusTimeoutMs: 50, controlTimeoutMs: 50 } });
-  gw.store.createSweep({ id: 'sw1', name: 'one', specYaml: 'name: one' });
+  await gw.store.createSweep({ id: 'sw1', name: 'one', specYaml: 'name: one' });
 });
 
 afterEach(async () => {
@@ -42,7 +42,7 @@ describe('orchestrator down', () => {
       sweepId: 'sw1', name: 'one', phase: 'running', batch: 3,
       trials: { planned: 1, running: 2, completed: 3, diverged: 0, failed: 0 }, flopsSpent: 42, budget: {},
     };
-    gw.store.setSweepStatus('sw1', stored);
+    await gw.store.setSweepStatus('sw1', stored);
     const first = await fetch(`${gw.url}/api/sweeps/sw1`);
     expect(first.status).toBe(200);
     expect(((await first.json()) as { status: SweepStatus }).status).toEqual(stored);

@@ -11,8 +11,8 @@ let gw: Gateway;
 beforeAll(async () => {
   tmp = tempDir();
   gw = await startGateway({ dbPath: tmp.dbPath, token: TOKEN, port: 0, log: quiet });
-  gw.store.createSweep({ id: 'sw1', name: 'one', specYaml: 'name: one' });
-  gw.store.appendFrame({ sweepId: 'sw1', trialId: 'sw1-t0000', seq: 1, points: points([0, 1, 2]) });
+  await gw.store.createSweep({ id: 'sw1', name: 'one', specYaml: 'name: one' });
+  await gw.store.appendFrame({ sweepId: 'sw1', trialId: 'sw1-t0000', seq: 1, points: points([0, 1, 2]) });
 });
 
 afterAll(async () => {

@@ -164,7 +164,7 @@ describe('REST', () => {
 
   it('serves stored metrics per sweep and per trial, with name and afterStep filters', async () => {
     const { id } = await client.createSweep(quickstart);
-    gw.store.appendFrame({
+    await gw.store.appendFrame({
       sweepId: id, trialId: `${id}-t0000`, seq: 1,
       points: [
         { step: 0, name: 'train_loss', value: 2.3, wallTime: 1 },

@@ -29,7 +29,7 @@ function stored(trialId: string): { frames: number; maxSeq: number; points: numb
 beforeEach(async () => {
   tmp = tempDir();
   gw = await startGateway({ dbPath: tmp.dbPath, token: TOKEN, log: quiet });
-  gw.store.createSweep({ id: 'sw1', name: 'demo', specYaml: 'name: demo' });
+  await gw.store.createSweep({ id: 'sw1', name: 'demo', specYaml: 'name: demo' });
 });
 
 afterEach(async () => {
@@ -47,7 +47,7 @@ describe('emitter ↔ gateway', () => {
     const stream = emitter().openTrial('sw1', 'sw1-t0000');
     emit(stream, 0, 500);
     await stream.flush(10_000);
-    expect(gw.store.lastContiguousSeq('sw1-t0000')).toBe(25);
+    expect(await gw.store.lastContiguousSeq('sw1-t0000')).toBe(25);
 
     emit(stream, 500, 1000); // 25 frames handed to the socket...
     const port = Number(new URL(gw.url).port);
@@ -63,9 +63,9 @@ describe('emitter ↔ gateway', () => {
     expect(s.points).toBe(1500);
     expect(s.distinctSteps).toBe(1500);
     expect(s.frames).toBe(s.maxSeq); // 1..maxSeq, no gap
-    expect(gw.store.lastContiguousSeq('sw1-t0000')).toBe(s.maxSeq);
+    expect(await gw.store.lastContiguousSeq('sw1-t0000')).toBe(s.maxSeq);
     expect(s.maxSeq).toBe(76); // 75 metric frames of 20 points + 1 event
-    expect(gw.store.trialEvents('sw1-t0000').map((e) => [e.seq, e.status])).toEqual([[76, 'completed']]);
+    expect((await gw.store.trialEvents('sw1-t0000')).map((e) => [e.seq, e.status])).toEqual([[76, 'completed']]);
   });
 
   it('a restarted worker numbers on from the stored seq; re-emitted steps are stored once', async () => {
@@ -85,7 +85,7 @@ describe('emitter ↔ gateway', () => {
     expect(after.maxSeq).toBe(9);
     expect(after.frames).toBe(9);
     expect(after.points).toBe(140);
-    expect(gw.store.getTrial('sw1-t0001')).toMatchObject({ status: 'running', backend: 'cpu', lastSeq: 9 });
+    expect(await gw.store.getTrial('sw1-t0001')).toMatchObject({ status: 'running', backend: 'cpu', lastSeq: 9 });
   });
 
   it('streams a trial opened before the gateway exists, once it comes up', async () => {

@@ -48,7 +48,7 @@ describe('POST /api/sweeps bounds', () => {
   it('refuses sweep names with control characters or over 200 characters, and stores nothing', async () => {
     expect(await status(withName('evil\u001b[2Jname'))).toEqual({ status: 400, message: 'name: expected no control characters, got "evil\\u001b[2Jname"' });
     expect(await status(withName('n'.repeat(201)))).toEqual({ status: 400, message: 'name: expected at most 200 characters, got 201' });
-    expect(gw.store.listSweeps()).toEqual([]);
+    expect(await gw.store.listSweeps()).toEqual([]);
     expect((await status(withName('fine name'))).status).toBe(201);
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Schema migrations, applied in order; PRAGMA user_version records how many ran. Append new ones,
- * never edit a shipped one.
+ * SQLite schema migrations, applied in order; PRAGMA user_version records how many ran. Append new
+ * ones, never edit a shipped one (the PostgreSQL schema is postgres-migrations.ts: keep them in step).
  */
 export const MIGRATIONS: readonly string[] = [
   `

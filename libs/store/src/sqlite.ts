@@ -1,104 +1,32 @@
 /**
- * SQLite implementation of Store (better-sqlite3, WAL). Synchronous driver, so every write is one
- * short transaction and the gateway's event loop never interleaves half-written frames.
+ * SQLite implementation of Store (better-sqlite3, WAL): the embedded default, one file. The driver
+ * is synchronous, so every write is one short transaction that completes before its promise
+ * resolves, and the event loop never interleaves half-written frames.
  */
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import type {
-  ExportRow,
-  FitRow,
-  SweepCounts,
-  SweepMetricRow,
-  SweepPhase,
-  SweepRow,
-  SweepStatus,
-  TrialMetricRow,
-  TrialRow,
-  TrialRowStatus,
-} from '@slab/api';
+import type { ExportRow, FitRow, SweepMetricRow, SweepPhase, SweepRow, SweepStatus, TrialMetricRow, TrialRow, TrialRowStatus } from '@slab/api';
 import type { FitSummary } from '@slab/orchestration';
 import type { MetricFrame, MetricPoint, OpenTrial, TrialEvent } from '@slab/proto';
 import type { TrialResult } from '@slab/spec';
 import { MIGRATIONS } from './migrations';
-import { IngestRefused, type IngestResult, type MetricCursor, type PlannedTrial, type Store, type TrialEventRow } from './store';
-
-const TRIAL_STATUSES: readonly TrialRowStatus[] = ['planned', 'running', 'completed', 'diverged', 'failed', 'stopped'];
-
-interface SweepDb {
-  id: string;
-  name: string;
-  spec_yaml: string;
-  phase: SweepPhase;
-  stop_reason: string | null;
-  flops_spent: number;
-  status_json: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-interface TrialDb {
-  id: string;
-  sweep_id: string;
-  idx: number;
-  config_json: string;
-  status: TrialRowStatus;
-  reason: string | null;
-  plan_reason: string | null;
-  params: number | null;
-  data: number | null;
-  flops: number | null;
-  final_json: string | null;
-  backend: string | null;
-  created_at: string;
-  updated_at: string;
-  last_seq: number | null;
-  attempt?: number;
-}
-
-interface FitDb {
-  id: number;
-  sweep_id: string;
-  created_at: string;
-  summary_json: string;
-  report_json: string;
-}
-
-const now = (): string => new Date().toISOString();
-
-/** SQLite has no NaN: it is stored as NULL and read back as null (JSON has no NaN either). */
-const dbValue = (v: number): number | null => (Number.isNaN(v) ? null : v);
-
-/**
- * Content digest of a sequenced frame, to tell a resend (same content) from a different frame under
- * the same seq. Numbers are hashed as their IEEE-754 bytes (NaN and ±Infinity stay apart, no
- * formatting cost); names and statuses carry no control characters (the wire format refuses them),
- * so newline separators are unambiguous.
- */
-function frameDigest(kind: 'metrics' | 'event', body: MetricFrame | TrialEvent): string {
-  const h = createHash('sha256').update(kind);
-  if (kind === 'metrics') {
-    const points = (body as MetricFrame).points;
-    const numbers = new Float64Array(points.length * 3);
-    let names = '';
-    points.forEach((p, i) => {
-      numbers[3 * i] = p.step;
-      numbers[3 * i + 1] = p.value;
-      numbers[3 * i + 2] = p.wallTime;
-      names += `${p.name}\n`;
-    });
-    h.update(new Uint8Array(numbers.buffer)).update(names);
-  } else {
-    const e = body as TrialEvent;
-    h.update(new Uint8Array(Float64Array.of(e.wallTime).buffer)).update(`${e.status}\n${e.infoJson}`);
-  }
-  return h.digest('base64url');
-}
-
-/** Trial index from the agreed id form `${sweepId}-t${index}`; -1 when the id has another form. */
-function indexFromTrialId(trialId: string): number {
-  const m = /-t(\d+)$/.exec(trialId);
-  return m ? Number(m[1]) : -1;
-}
+import {
+  dbValue,
+  type EventDb,
+  eventRow,
+  exportRow,
+  type FitDb,
+  fitRow,
+  frameDigest,
+  indexFromTrialId,
+  now,
+  type SweepDb,
+  sweepRow,
+  type TrialDb,
+  trialRow,
+  TRIAL_STATUSES,
+} from './rows';
+import { admission, type FrameField, seqConflict } from './fencing';
+import { type IngestResult, type MetricCursor, type PlannedTrial, type Store, type TrialEventRow } from './store';
 
 function migrate(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
@@ -110,9 +38,9 @@ function migrate(db: Database.Database): void {
   }
 }
 
-/** Opens (creating and migrating) a store. `:memory:` gives a private in-memory database. */
-export function openStore(path: string): Store {
-  if (typeof path !== 'string' || path === '') throw new Error('openStore: path: expected a file path or ":memory:"');
+/** Opens (creating and migrating) a SQLite store. `:memory:` gives a private in-memory database. */
+export function openSqliteStore(path: string): Store {
+  if (typeof path !== 'string' || path === '') throw new Error('openSqliteStore: path: expected a file path or ":memory:"');
   const db = new Database(path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -185,7 +113,7 @@ class SqliteStore implements Store {
       insertEvent: db.prepare(
         `INSERT OR IGNORE INTO events (trial_id, seq, sweep_id, status, info_json, wall_time) VALUES (?, ?, ?, ?, ?, ?)`,
       ),
-      trialEvents: db.prepare<[string], { seq: number; status: string; info_json: string; wall_time: number }>(
+      trialEvents: db.prepare<[string], EventDb>(
         `SELECT seq, status, info_json, wall_time FROM events WHERE trial_id = ? ORDER BY seq`,
       ),
       trialMetrics: db.prepare<[string, string | null, string | null, number | null, number | null], TrialMetricRow>(
@@ -214,37 +142,37 @@ class SqliteStore implements Store {
     };
   }
 
-  createSweep(input: { id: string; name: string; specYaml: string }): SweepRow {
+  async createSweep(input: { id: string; name: string; specYaml: string }): Promise<SweepRow> {
     const t = now();
     this.q.insertSweep.run(input.id, input.name, input.specYaml, t, t);
-    const row = this.getSweep(input.id);
+    const row = this.q.getSweep.get(input.id);
     if (!row) throw new Error(`createSweep: sweep ${input.id} was not stored`);
-    return row;
+    return this.sweepRow(row);
   }
 
-  getSweep(id: string): SweepRow | undefined {
+  async getSweep(id: string): Promise<SweepRow | undefined> {
     const row = this.q.getSweep.get(id);
     return row && this.sweepRow(row);
   }
 
-  listSweeps(): SweepRow[] {
+  async listSweeps(): Promise<SweepRow[]> {
     return this.q.listSweeps.all().map((r) => this.sweepRow(r));
   }
 
-  sweepStatus(id: string): SweepStatus | undefined {
+  async sweepStatus(id: string): Promise<SweepStatus | undefined> {
     const row = this.q.getSweep.get(id);
     return row?.status_json ? (JSON.parse(row.status_json) as SweepStatus) : undefined;
   }
 
-  setSweepStatus(id: string, status: SweepStatus): void {
+  async setSweepStatus(id: string, status: SweepStatus): Promise<void> {
     this.q.setStatus.run(status.phase, status.stopReason ?? null, status.flopsSpent, JSON.stringify(status), now(), id);
   }
 
-  setSweepPhase(id: string, phase: SweepPhase, stopReason?: string): void {
+  async setSweepPhase(id: string, phase: SweepPhase, stopReason?: string): Promise<void> {
     this.q.setPhase.run(phase, stopReason ?? null, now(), id);
   }
 
-  planTrials(sweepId: string, trials: PlannedTrial[]): void {
+  async planTrials(sweepId: string, trials: PlannedTrial[]): Promise<void> {
     const t = now();
     this.db.transaction(() => {
       for (const p of trials) {
@@ -260,7 +188,7 @@ class SqliteStore implements Store {
     })();
   }
 
-  finishTrials(sweepId: string, results: TrialResult[]): void {
+  async finishTrials(sweepId: string, results: TrialResult[]): Promise<void> {
     const t = now();
     this.db.transaction(() => {
       for (const r of results) {
@@ -281,27 +209,27 @@ class SqliteStore implements Store {
     })();
   }
 
-  listTrials(sweepId: string): TrialRow[] {
+  async listTrials(sweepId: string): Promise<TrialRow[]> {
     return this.q.listTrials.all(sweepId).map(trialRow);
   }
 
-  getTrial(trialId: string): TrialRow | undefined {
+  async getTrial(trialId: string): Promise<TrialRow | undefined> {
     const row = this.q.getTrial.get(trialId);
     return row && trialRow(row);
   }
 
-  openTrial(open: OpenTrial): number {
+  async openTrial(open: OpenTrial): Promise<number> {
     return this.db.transaction((): number => {
       this.admit('open', open.sweepId, open.trialId, open.attempt ?? 0);
-      return this.lastContiguousSeq(open.trialId);
+      return this.lastSeq(open.trialId);
     })();
   }
 
-  appendFrame(frame: MetricFrame): IngestResult {
+  async appendFrame(frame: MetricFrame): Promise<IngestResult> {
     return this.db.transaction((): IngestResult => {
       this.admit('metrics', frame.sweepId, frame.trialId, frame.attempt ?? 0);
       if (!this.recordSeq('metrics', frame)) {
-        return { stored: false, lastSeq: this.lastContiguousSeq(frame.trialId), newPoints: [] };
+        return { stored: false, lastSeq: this.lastSeq(frame.trialId), newPoints: [] };
       }
       const newPoints: MetricPoint[] = [];
       for (const p of frame.points) {
@@ -312,11 +240,11 @@ class SqliteStore implements Store {
     })();
   }
 
-  appendEvent(event: TrialEvent): IngestResult {
+  async appendEvent(event: TrialEvent): Promise<IngestResult> {
     return this.db.transaction((): IngestResult => {
       this.admit('event', event.sweepId, event.trialId, event.attempt ?? 0);
       if (!this.recordSeq('event', event)) {
-        return { stored: false, lastSeq: this.lastContiguousSeq(event.trialId), newPoints: [] };
+        return { stored: false, lastSeq: this.lastSeq(event.trialId), newPoints: [] };
       }
       const info = event.infoJson ? (JSON.parse(event.infoJson) as Record<string, unknown>) : {};
       this.q.insertEvent.run(event.trialId, event.seq, event.sweepId, event.status, event.infoJson || '{}', event.wallTime);
@@ -329,17 +257,17 @@ class SqliteStore implements Store {
     })();
   }
 
-  lastContiguousSeq(trialId: string): number {
-    return this.q.lastSeq.get(trialId)?.last_seq ?? 0;
+  async lastContiguousSeq(trialId: string): Promise<number> {
+    return this.lastSeq(trialId);
   }
 
-  trialMetrics(trialId: string, opts: { name?: string; afterStep?: number } = {}): TrialMetricRow[] {
+  async trialMetrics(trialId: string, opts: { name?: string; afterStep?: number } = {}): Promise<TrialMetricRow[]> {
     const name = opts.name ?? null;
     const after = opts.afterStep ?? null;
     return this.q.trialMetrics.all(trialId, name, name, after, after);
   }
 
-  trialMetricsPage(trialId: string, opts: { name?: string; afterStep?: number; after?: MetricCursor; limit: number }): TrialMetricRow[] {
+  async trialMetricsPage(trialId: string, opts: { name?: string; afterStep?: number; after?: MetricCursor; limit: number }): Promise<TrialMetricRow[]> {
     return this.q.trialMetricsPage.all({
       trialId,
       name: opts.name ?? null,
@@ -351,54 +279,39 @@ class SqliteStore implements Store {
     });
   }
 
-  sweepTrialIds(sweepId: string): string[] {
+  async sweepTrialIds(sweepId: string): Promise<string[]> {
     return this.q.sweepTrialIds.all(sweepId).map((r) => r.id);
   }
 
-  sweepMetrics(sweepId: string, name?: string): SweepMetricRow[] {
+  async sweepMetrics(sweepId: string, name?: string): Promise<SweepMetricRow[]> {
     return this.q.sweepMetrics.all(sweepId, name ?? null, name ?? null);
   }
 
-  trialEvents(trialId: string): TrialEventRow[] {
-    return this.q.trialEvents.all(trialId).map((e) => ({
-      seq: e.seq,
-      status: e.status,
-      info: JSON.parse(e.info_json) as Record<string, unknown>,
-      wallTime: e.wall_time,
-    }));
+  async trialEvents(trialId: string): Promise<TrialEventRow[]> {
+    return this.q.trialEvents.all(trialId).map(eventRow);
   }
 
-  addFit(sweepId: string, summary: FitSummary, report: unknown): FitRow {
+  async addFit(sweepId: string, summary: FitSummary, report: unknown): Promise<FitRow> {
     const res = this.q.insertFit.run(sweepId, now(), JSON.stringify(summary), JSON.stringify(report ?? null));
     const row = this.q.getFit.get(res.lastInsertRowid);
     if (!row) throw new Error(`addFit: fit for sweep ${sweepId} was not stored`);
     return fitRow(row);
   }
 
-  listFits(sweepId: string): FitRow[] {
+  async listFits(sweepId: string): Promise<FitRow[]> {
     return this.q.listFits.all(sweepId).map(fitRow);
   }
 
-  latestFit(sweepId: string): FitRow | undefined {
+  async latestFit(sweepId: string): Promise<FitRow | undefined> {
     const row = this.q.latestFit.get(sweepId);
     return row && fitRow(row);
   }
 
-  exportRows(sweepId: string): ExportRow[] {
-    return this.listTrials(sweepId).map((t) => {
-      const row: ExportRow = { trialId: t.id, index: t.index, status: t.status };
-      for (const [k, v] of Object.entries(t.config)) row[`config.${k}`] = v as string | number;
-      row.params = t.params ?? null;
-      row.data = t.data ?? null;
-      row.flops = t.flops ?? null;
-      row.backend = t.backend ?? null;
-      row.reason = t.reason ?? null;
-      for (const [k, v] of Object.entries(t.final ?? {})) row[`final.${k}`] = v;
-      return row;
-    });
+  async exportRows(sweepId: string): Promise<ExportRow[]> {
+    return this.q.listTrials.all(sweepId).map((t) => exportRow(trialRow(t)));
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 
@@ -407,36 +320,16 @@ class SqliteStore implements Store {
    * attempt drops what lies above the contiguous mark: frames of the old attempt that were never
    * acked, which would otherwise collide with the new attempt's numbering.
    */
-  private admit(field: 'open' | 'metrics' | 'event', sweepId: string, trialId: string, attempt: number): void {
+  private admit(field: FrameField, sweepId: string, trialId: string, attempt: number): void {
     const owner = this.q.trialOwner.get(trialId);
-    if (!owner) {
-      if (!this.q.sweepExists.get(sweepId)) {
-        throw new IngestRefused('unknown-sweep', `${field}.sweepId: expected an existing sweep, got ${JSON.stringify(sweepId)}`, trialId, attempt);
-      }
+    const admitted = admission(field, { sweepId, trialId, attempt }, owner, () => this.q.sweepExists.get(sweepId) !== undefined);
+    if (admitted === 'new') {
       const t = now();
       // The trainer may report a trial before the workflow's report of it arrives.
       this.q.ensureTrial.run(trialId, sweepId, indexFromTrialId(trialId), t, t);
       if (attempt > 0) this.q.setAttempt.run(attempt, t, trialId);
-      return;
-    }
-    if (owner.sweep_id !== sweepId) {
-      throw new IngestRefused(
-        'foreign-trial',
-        `${field}.sweepId: trial ${JSON.stringify(trialId)} belongs to sweep ${JSON.stringify(owner.sweep_id)}, not ${JSON.stringify(sweepId)}`,
-        trialId,
-        attempt,
-      );
-    }
-    if (attempt < owner.attempt) {
-      throw new IngestRefused(
-        'superseded',
-        `${field}.attempt: attempt ${attempt} of trial ${JSON.stringify(trialId)} was superseded by attempt ${owner.attempt}; its frames are not stored`,
-        trialId,
-        attempt,
-      );
-    }
-    if (attempt > owner.attempt) {
-      const last = this.lastContiguousSeq(trialId);
+    } else if (admitted === 'takeover') {
+      const last = this.lastSeq(trialId);
       this.q.dropFramesAbove.run(trialId, last);
       this.q.dropPointsAbove.run(trialId, last);
       this.q.dropEventsAbove.run(trialId, last);
@@ -452,83 +345,24 @@ class SqliteStore implements Store {
     const digest = frameDigest(kind, frame);
     if (this.q.insertFrame.run(frame.trialId, frame.seq, frame.sweepId, kind, now(), digest).changes > 0) return true;
     const stored = this.q.frameDigest.get(frame.trialId, frame.seq)?.digest;
-    if (stored != null && stored !== digest) {
-      throw new IngestRefused(
-        'seq-conflict',
-        `${kind}.seq: seq ${frame.seq} of trial ${JSON.stringify(frame.trialId)} is already stored with different content`,
-        frame.trialId,
-        frame.attempt ?? 0,
-      );
-    }
+    if (stored != null && stored !== digest) throw seqConflict(kind, frame);
     return false;
   }
 
   /** Moves the contiguous high-water mark over every frame now present (fills after a gap). */
   private advanceSeq(trialId: string): number {
-    const before = this.lastContiguousSeq(trialId);
+    const before = this.lastSeq(trialId);
     let last = before;
     while (this.q.hasFrame.get(trialId, last + 1)) last++;
     if (last !== before) this.q.setLastSeq.run(trialId, last);
     return last;
   }
 
-  private sweepRow(r: SweepDb): SweepRow {
-    const counts = Object.fromEntries(TRIAL_STATUSES.map((s) => [s, 0])) as SweepCounts;
-    counts.total = 0;
-    for (const { status, n } of this.q.counts.all(r.id)) {
-      counts[status] = n;
-      counts.total += n;
-    }
-    return {
-      id: r.id,
-      name: r.name,
-      specYaml: r.spec_yaml,
-      status: r.phase,
-      createdAt: r.created_at,
-      updatedAt: r.updated_at,
-      ...(r.stop_reason ? { stopReason: r.stop_reason } : {}),
-      ...fitFailedOf(r.status_json),
-      flopsSpent: r.flops_spent,
-      counts,
-    };
+  private lastSeq(trialId: string): number {
+    return this.q.lastSeq.get(trialId)?.last_seq ?? 0;
   }
-}
 
-function trialRow(r: TrialDb): TrialRow {
-  const row: TrialRow = {
-    id: r.id,
-    sweepId: r.sweep_id,
-    index: r.idx,
-    config: JSON.parse(r.config_json),
-    status: r.status,
-    lastSeq: r.last_seq ?? 0,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
-  if (r.reason) row.reason = r.reason;
-  if (r.plan_reason) row.planReason = r.plan_reason;
-  if (r.params !== null) row.params = r.params;
-  if (r.data !== null) row.data = r.data;
-  if (r.flops !== null) row.flops = r.flops;
-  if (r.final_json) row.final = JSON.parse(r.final_json);
-  if (r.backend) row.backend = r.backend;
-  if (r.attempt && r.attempt > 1) row.attempt = r.attempt;
-  return row;
-}
-
-/** The workflow's fit-failed flag lives in the last reported status. */
-function fitFailedOf(statusJson: string | null): { fitFailed?: string } {
-  if (!statusJson) return {};
-  const { phase, fitFailed } = JSON.parse(statusJson) as SweepStatus;
-  return phase === 'completed' && fitFailed ? { fitFailed } : {};
-}
-
-function fitRow(r: FitDb): FitRow {
-  return {
-    id: r.id,
-    sweepId: r.sweep_id,
-    createdAt: r.created_at,
-    summary: JSON.parse(r.summary_json) as FitSummary,
-    report: JSON.parse(r.report_json) as unknown,
-  };
+  private sweepRow(r: SweepDb): SweepRow {
+    return sweepRow(r, this.q.counts.all(r.id));
+  }
 }

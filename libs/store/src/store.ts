@@ -1,7 +1,8 @@
 /**
- * The persistence interface. The gateway is its only writer. SQLite (sqlite.ts) is the embedded
- * default; the interface is small and synchronous-free of driver types so a Postgres
- * implementation can sit behind it later.
+ * The persistence interface. The gateway is its only writer. Two implementations: SQLite
+ * (sqlite.ts, the embedded default, one file) and PostgreSQL (postgres.ts, a shared database for
+ * many machines); open either with `openStore(url)` (open.ts). Every method is asynchronous; a
+ * write has committed when its promise resolves, so an Ack sent after it is true.
  */
 import type {
   ExportRow,
@@ -68,20 +69,20 @@ export interface TrialEventRow {
 }
 
 export interface Store {
-  createSweep(input: { id: string; name: string; specYaml: string }): SweepRow;
-  getSweep(id: string): SweepRow | undefined;
+  createSweep(input: { id: string; name: string; specYaml: string }): Promise<SweepRow>;
+  getSweep(id: string): Promise<SweepRow | undefined>;
   /** Newest first. */
-  listSweeps(): SweepRow[];
+  listSweeps(): Promise<SweepRow[]>;
   /** Last status reported by the workflow (undefined before the first report). */
-  sweepStatus(id: string): SweepStatus | undefined;
-  setSweepStatus(id: string, status: SweepStatus): void;
-  setSweepPhase(id: string, phase: SweepPhase, stopReason?: string): void;
+  sweepStatus(id: string): Promise<SweepStatus | undefined>;
+  setSweepStatus(id: string, status: SweepStatus): Promise<void>;
+  setSweepPhase(id: string, phase: SweepPhase, stopReason?: string): Promise<void>;
 
   /** Records planned trials; a trial already known keeps its status and metrics. */
-  planTrials(sweepId: string, trials: PlannedTrial[]): void;
-  finishTrials(sweepId: string, results: TrialResult[]): void;
-  listTrials(sweepId: string): TrialRow[];
-  getTrial(trialId: string): TrialRow | undefined;
+  planTrials(sweepId: string, trials: PlannedTrial[]): Promise<void>;
+  finishTrials(sweepId: string, results: TrialResult[]): Promise<void>;
+  listTrials(sweepId: string): Promise<TrialRow[]>;
+  getTrial(trialId: string): Promise<TrialRow | undefined>;
 
   /**
    * A writer opens a trial: binds it to its sweep (first open) and fences it to `attempt` (a lower
@@ -89,30 +90,30 @@ export interface Store {
    * above the contiguous mark, which no one was ever acked for). Returns the highest contiguous seq.
    * @throws IngestRefused unknown-sweep | foreign-trial | superseded
    */
-  openTrial(open: OpenTrial): number;
+  openTrial(open: OpenTrial): Promise<number>;
   /**
    * Idempotent on (trialId, seq): the same content again is a no-op, other content under a stored seq
    * is refused. Points are idempotent on (trialId, name, step). Same binding and fencing as openTrial.
    * @throws IngestRefused unknown-sweep | foreign-trial | superseded | seq-conflict
    */
-  appendFrame(frame: MetricFrame): IngestResult;
+  appendFrame(frame: MetricFrame): Promise<IngestResult>;
   /** As appendFrame; also moves the trial's status forward. */
-  appendEvent(event: TrialEvent): IngestResult;
-  lastContiguousSeq(trialId: string): number;
-  trialMetrics(trialId: string, opts?: { name?: string; afterStep?: number }): TrialMetricRow[];
+  appendEvent(event: TrialEvent): Promise<IngestResult>;
+  lastContiguousSeq(trialId: string): Promise<number>;
+  trialMetrics(trialId: string, opts?: { name?: string; afterStep?: number }): Promise<TrialMetricRow[]>;
   /** At most `limit` rows of one trial after `after`, ordered by (name, step): bounded memory for big trials. */
-  trialMetricsPage(trialId: string, opts: { name?: string; afterStep?: number; after?: MetricCursor; limit: number }): TrialMetricRow[];
+  trialMetricsPage(trialId: string, opts: { name?: string; afterStep?: number; after?: MetricCursor; limit: number }): Promise<TrialMetricRow[]>;
   /** Ids of a sweep's trials in id order (the order sweepMetrics uses). */
-  sweepTrialIds(sweepId: string): string[];
-  sweepMetrics(sweepId: string, name?: string): SweepMetricRow[];
-  trialEvents(trialId: string): TrialEventRow[];
+  sweepTrialIds(sweepId: string): Promise<string[]>;
+  sweepMetrics(sweepId: string, name?: string): Promise<SweepMetricRow[]>;
+  trialEvents(trialId: string): Promise<TrialEventRow[]>;
 
-  addFit(sweepId: string, summary: FitSummary, report: unknown): FitRow;
+  addFit(sweepId: string, summary: FitSummary, report: unknown): Promise<FitRow>;
   /** Oldest first. */
-  listFits(sweepId: string): FitRow[];
-  latestFit(sweepId: string): FitRow | undefined;
+  listFits(sweepId: string): Promise<FitRow[]>;
+  latestFit(sweepId: string): Promise<FitRow | undefined>;
 
   /** One flat row per trial: config, params, data, flops, status, final metrics. */
-  exportRows(sweepId: string): ExportRow[];
-  close(): void;
+  exportRows(sweepId: string): Promise<ExportRow[]>;
+  close(): Promise<void>;
 }
