@@ -1,4 +1,5 @@
 /** Small formatting helpers shared by the CLI's commands. */
+import type { SweepStatus } from '@slab/orchestration';
 
 /** 1234567 → "1.23e6"; small integers stay as they are. */
 export function sci(value: number | null | undefined, digits = 3): string {
@@ -33,4 +34,14 @@ export function configLabel(config: object): string {
   return Object.entries(config)
     .map(([k, v]) => `${k.replace('curation.', '')}=${typeof v === 'number' ? sci(v) : String(v)}`)
     .join(' ');
+}
+
+/**
+ * One line for the latest fit: its law, else why there is none. A sweep fitted per group or per
+ * metric leaves the top-level formula empty when no group has a law yet, so '' falls through too.
+ */
+export function fitLine(fit: SweepStatus['lastFit']): string {
+  if (!fit) return 'no fit yet';
+  const why = fit.skipped || fit.groups?.map((g) => g.summary.skipped).find(Boolean);
+  return fit.formula || (why ? `none yet (${why})` : 'none yet');
 }

@@ -4,7 +4,7 @@ import { buildProgram } from './program';
 
 buildProgram()
   .parseAsync(process.argv)
-  .catch((err: unknown) => {
-    console.error(`slab: ${explainError(err)}`);
+  .catch(async (err: unknown) => {
+    console.error(`slab: ${await explainError(err)}`);
     process.exit(1);
   });

@@ -16,12 +16,9 @@ import { DEFAULT_GATEWAY_PORT, resolveToken, writeStackInfo, type StackInfo } fr
 import { installTemporalLogging } from './logging';
 import { checkSpec } from './spec-check';
 import { lockStateDir } from './state-lock';
+import type { WorkerSpec } from './worker-specs';
 
-export interface WorkerSpec {
-  queue: string;
-  plugins: string[];
-  concurrency?: number;
-}
+export { parseWorkerSpecs, type WorkerSpec } from './worker-specs';
 
 export interface StackOptions {
   stateDir: string;
@@ -42,24 +39,13 @@ export interface Stack extends StackInfo {
   stop(): Promise<void>;
 }
 
-const cliMain = fileURLToPath(new URL('./main.ts', import.meta.url));
-
-/** `cpu:tfjs+replay*1` → { queue: 'cpu', plugins: ['tfjs','replay'], concurrency: 1 }. */
-export function parseWorkerSpecs(text: string): WorkerSpec[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((item) => {
-      const m = /^([\w.-]+):([\w+-]+)(?:\*(\d+))?$/.exec(item);
-      if (!m) throw new Error(`--workers: expected QUEUE:PLUGIN[+PLUGIN][*CONCURRENCY] items separated by commas, got "${item}"`);
-      return { queue: m[1], plugins: m[2].split('+'), concurrency: m[3] ? Number(m[3]) : undefined };
-    });
-}
+// Workers start through `slab` itself, which runs the built CLI when it is current (no TypeScript to
+// compile on each start or restart) and the sources through tsx otherwise.
+const slabBin = fileURLToPath(new URL('../bin/slab.js', import.meta.url));
 
 /** Spawn `slab worker` as a child process that inherits nothing but our addresses. */
 export function spawnTrainerWorker(spec: WorkerSpec, info: StackInfo, stateDir: string, log: (l: string) => void): ChildProcess {
-  const args = ['--import', 'tsx', cliMain, 'worker', '--queue', spec.queue, '--plugin', spec.plugins.join(','), '--temporal', info.temporalAddress, '--gateway', info.gatewayUrl, '--checkpoints', join(stateDir, 'checkpoints')];
+  const args = [slabBin, 'worker', '--queue', spec.queue, '--plugin', spec.plugins.join(','), '--temporal', info.temporalAddress, '--gateway', info.gatewayUrl, '--checkpoints', join(stateDir, 'checkpoints')];
   if (spec.concurrency) args.push('--concurrency', String(spec.concurrency));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SLAB_TOKEN: info.token } });
   const prefix = `[worker ${spec.queue}] `;

@@ -5,7 +5,9 @@
 import cliProgress from 'cli-progress';
 import type { GatewayClient } from '@slab/api';
 import type { SweepStatus } from '@slab/orchestration';
-import { sci } from './format';
+import { fitLine, sci } from './format';
+
+export { fitLine } from './format';
 
 const FINAL_PHASES = new Set(['completed', 'cancelled', 'failed']);
 
@@ -31,16 +33,6 @@ function describe(status: SweepStatus): Record<string, string | number> {
     flops: `${sci(status.flopsSpent)}${status.budget.flops ? `/${sci(status.budget.flops)}` : ''}${status.scoringFlops ? ` (scoring ${sci(status.scoringFlops)})` : ''}`,
     fit: fitLine(status.lastFit),
   };
-}
-
-/**
- * One line for the latest fit: its law, else why there is none. A sweep fitted per group or per
- * metric leaves the top-level formula empty when no group has a law yet, so '' falls through too.
- */
-export function fitLine(fit: SweepStatus['lastFit']): string {
-  if (!fit) return 'no fit yet';
-  const why = fit.skipped || fit.groups?.map((g) => g.summary.skipped).find(Boolean);
-  return fit.formula || (why ? `none yet (${why})` : 'none yet');
 }
 
 /** Watch until the sweep reaches a final phase; returns its last status. */

@@ -12,13 +12,20 @@ export interface ParallelOptions {
   threads?: number;
 }
 
-// Workers load TypeScript through tsx's loader, whether or not the parent process was started by tsx.
-const workerUrl = new URL('./parallel-worker.ts', import.meta.url).href;
-const BOOT = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl)}); })`;
+// Run from the sources, workers load the TypeScript through tsx's loader, whether or not the parent
+// process was started by tsx. Run from a bundle (the built `slab`, apps/cli/build.mjs), this code is
+// JavaScript and the build writes the worker body beside it as parallel-worker.js.
+const bundled = import.meta.url.endsWith('.js');
+const workerUrl = new URL(bundled ? './parallel-worker.js' : './parallel-worker.ts', import.meta.url);
+const BOOT = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); })`;
+
+function startWorker(workerData: unknown): Worker {
+  return bundled ? new Worker(workerUrl, { workerData }) : new Worker(BOOT, { eval: true, workerData });
+}
 
 function runChunk(job: { data: FitData; options: ResolvedFitOptions; best: Record<string, number>; from: number; to: number }) {
   return new Promise<BootstrapChunk>((resolve, reject) => {
-    const w = new Worker(BOOT, { eval: true, workerData: job });
+    const w = startWorker(job);
     w.once('message', (m) => {
       resolve(m);
       void w.terminate();

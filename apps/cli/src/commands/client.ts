@@ -2,13 +2,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { GatewayClient, GatewayError, heldOutTrials } from '@slab/api';
-import { formatIssues } from '@slab/spec';
 import { clientTarget } from '../config';
-import { configLabel, red, sci, table, trialStatus } from '../format';
-import { checkSpec } from '../spec-check';
-import { printStudy } from './study';
-import { fitLine, watchSweep } from '../watch';
+import { configLabel, fitLine, red, sci, table, trialStatus } from '../format';
 import type { SweepStatus } from '@slab/orchestration';
+// The spec check (plugin schemas, replay tables), the study section and the progress bar are loaded
+// by the commands that use them, so `slab --help` and `slab ls` start without them.
+async function watchSweep(client: GatewayClient, id: string): Promise<SweepStatus> {
+  return (await import('../watch')).watchSweep(client, id);
+}
 
 export function gatewayClient(opts: { gateway?: string }): GatewayClient {
   const { gatewayUrl, token } = clientTarget(opts);
@@ -16,13 +17,14 @@ export function gatewayClient(opts: { gateway?: string }): GatewayClient {
 }
 
 /** Parse locally first so mistakes are shown without a round trip and nothing is stored. */
-export function readSpecOrExit(path: string): string {
+export async function readSpecOrExit(path: string): Promise<string> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
     throw new CliError(`cannot read spec ${path}: ${(e as Error).message}`);
   }
+  const [{ checkSpec }, { formatIssues }] = await Promise.all([import('../spec-check'), import('@slab/spec')]);
   const parsed = checkSpec(text);
   if (!parsed.ok) throw new CliError(`${path}: ${parsed.issues.length} problem(s)\n${formatIssues(parsed.issues)}`);
   return text;
@@ -84,12 +86,12 @@ export function registerClientCommands(program: Command): void {
 
   withGateway(program.command('submit').argument('<spec>', 'sweep spec YAML').option('-w, --watch', 'show live progress until the sweep ends').description('validate a sweep spec and start it'))
     .action(async (spec: string, opts: { watch?: boolean; gateway?: string }) => {
-      await submitAndMaybeWatch(gatewayClient(opts), readSpecOrExit(spec), Boolean(opts.watch));
+      await submitAndMaybeWatch(gatewayClient(opts), await readSpecOrExit(spec), Boolean(opts.watch));
     });
 
   withGateway(program.command('validate').argument('<spec>', 'sweep spec YAML').description('check a spec without submitting it'))
-    .action((spec: string) => {
-      readSpecOrExit(spec);
+    .action(async (spec: string) => {
+      await readSpecOrExit(spec);
       console.log(`${spec}: ok`);
     });
 
@@ -126,7 +128,7 @@ export function registerClientCommands(program: Command): void {
           console.log(table(['group', 'points', 'law', 'target'], fit.groups.map((g) => [g.key, g.summary.nPoints, g.summary.formula || g.summary.skipped || '', g.summary.target ? `${sci(g.summary.target.value, 4)} [${sci(g.summary.target.lo, 4)}, ${sci(g.summary.target.hi, 4)}]` : '—'])));
         }
       }
-      await printStudy(client, id, detail.sweep.specYaml, trials);
+      await (await import('./study')).printStudy(client, id, detail.sweep.specYaml, trials);
     });
 
   withGateway(program.command('watch').argument('<id>', 'sweep id').description('live progress of a sweep until it ends'))
@@ -158,10 +160,11 @@ function formatCounts(c: Record<string, number> | undefined): string {
   return Object.entries(c).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
 }
 
-export function explainError(err: unknown): string {
+/** The one line (or a spec's issues) `slab` prints for an error; the spec library loads only for issues. */
+export async function explainError(err: unknown): Promise<string> {
   if (err instanceof GatewayError) {
     const issues = (err as GatewayError & { issues?: { path: string; message: string }[] }).issues;
-    return issues?.length ? `${err.message}\n${formatIssues(issues)}` : err.message;
+    return issues?.length ? `${err.message}\n${(await import('@slab/spec')).formatIssues(issues)}` : err.message;
   }
   if (err instanceof Error && /ECONNREFUSED|fetch failed/.test(`${err.message} ${String((err as { cause?: unknown }).cause)}`)) {
     return `cannot reach the gateway (${clientTarget().gatewayUrl}): start the stack with \`slab up\` or set --gateway`;

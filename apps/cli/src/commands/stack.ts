@@ -3,13 +3,12 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { GatewayClient } from '@slab/api';
-import { runTrainerWorker } from '@slab/orchestration-node';
 import { clientTarget, stateDir, temporalAddress } from '../config';
 import { loadPlugins, pluginNames } from '../plugins';
-import { parseWorkerSpecs, startStack } from '../stack';
+import { parseWorkerSpecs } from '../worker-specs';
+// Temporal, the gateway and the trainers load when a command here runs, not for `slab --help`.
+import { installTemporalLogging, runTrainerWorker, startStack, watchSweep } from '../on-demand';
 import { printAnswer, printFinal, readSpecOrExit, succeeded } from './client';
-import { watchSweep } from '../watch';
-import { installTemporalLogging } from '../logging';
 import { defaultConcurrency } from '../gpus';
 import { sci } from '../format';
 
@@ -60,7 +59,7 @@ export function registerStackCommands(program: Command): void {
     .option('--workers <list>', 'local trainer workers (see `slab up`)', DEFAULT_WORKERS)
     .option('--keep', 'keep the stack (and console) running after the sweep ends, until Ctrl-C')
     .action(async (specPath: string, opts: { port: string; workers: string; keep?: boolean }) => {
-      const specText = readSpecOrExit(specPath);
+      const specText = await readSpecOrExit(specPath);
       const stack = await startStack({ stateDir: stateDir(), gatewayPort: Number(opts.port), workers: parseWorkerSpecs(opts.workers), log: (l) => process.env.SLAB_VERBOSE && console.error(l) });
       let interrupted = false;
       const onSignal = () => {
@@ -102,7 +101,7 @@ export function registerStackCommands(program: Command): void {
     .option('--gateway <url>', 'gateway URL for metric streaming')
     .option('--checkpoints <dir>', 'checkpoint directory', join(stateDir(), 'checkpoints'))
     .action(async (opts: { queue: string; plugin: string; concurrency?: string; temporal?: string; gateway?: string; checkpoints: string }) => {
-      installTemporalLogging();
+      await installTemporalLogging();
       const plugin = await loadPlugins(opts.plugin.split(',').map((s) => s.trim()).filter(Boolean));
       const info = await plugin.init?.();
       const { gatewayUrl, token } = clientTarget(opts);
