@@ -52,7 +52,46 @@ function locate(doc: Document, path: readonly PathSegment[], preferKey: boolean)
   return node;
 }
 
+/** Deepest flow nesting ([ and {) a spec may have; real specs use 2–3 levels. */
+export const MAX_FLOW_DEPTH = 64;
+
+/**
+ * The first place where flow collections ([ and {) nest deeper than `max`, by a linear scan that skips
+ * quoted scalars and comments; undefined when they never do. yaml's parser recurses once per level, so
+ * a document of 100,000 brackets cost it seconds before it overflowed the stack: refuse it up front.
+ */
+export function flowTooDeep(text: string, max = MAX_FLOW_DEPTH): { line: number; col: number } | undefined {
+  let depth = 0;
+  let line = 1;
+  let col = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    col++;
+    if (c === '\n') {
+      line++;
+      col = 0;
+    } else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if (c === '"' || c === "'") {
+      // A quote opens a scalar only where a value starts (after space, [, {, :, or ,); inside plain text it is literal.
+      if (i > 0 && !/[\s[{:,]/.test(text[i - 1])) continue;
+      for (i++; i < text.length && text[i] !== c; i++) {
+        if (c === '"' && text[i] === '\\') i++;
+        else if (text[i] === '\n') {
+          line++;
+          col = 0;
+        }
+      }
+    } else if (c === '[' || c === '{') {
+      if (++depth > max) return { line, col };
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 export function parseSpec(yamlText: string, opts: ValidateOptions = {}): SpecResult {
+  const deep = flowTooDeep(yamlText);
+  if (deep) return { ok: false, issues: [{ path: '(yaml)', message: `YAML document refused: nested too deeply (more than ${MAX_FLOW_DEPTH} levels of [ ] or { }; a spec is a few levels deep)`, ...deep }] };
   const lineCounter = new LineCounter();
   // `merge`: YAML 1.1 merge keys (`<<: *defaults`) are merged, as most YAML users expect.
   const doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true, merge: true });

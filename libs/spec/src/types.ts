@@ -122,11 +122,20 @@ export type TargetSpec =
 /**
  * lr-sensitivity: Wortsman et al. 2023 (cap: loss a diverged run counts as, default ln 256);
  * lr-annealing: Tissue et al. 2024 (holdout: schedules predicted from the others' fit, default each in
- * turn; lambda: the annealing momentum's decay, default 0.999). metric: the loss read (default eval_loss).
+ * turn; lambda: the annealing momentum's decay, default 0.999); repetition: Muennighoff et al. 2023
+ * (tolerance: relative loss gap to fresh data an epoch count may have and still count as "almost as good",
+ * default 0.01); hyperparameters: Li et al. 2025's Step Law, η*(N, D) and B*(D) (bootstrap: resamples, default
+ * 200); overtraining: Gadre et al. 2024, L(C, M) and Err(L) (downstream: an accuracy metric, error = 1 − it,
+ * default eval_acc; holdout: runs predicted from the fits, default the largest-compute run). metric: the
+ * loss read (default eval_loss).
  */
 export type StudySpec =
   | { kind: 'lr-sensitivity'; metric?: string; cap?: number }
-  | { kind: 'lr-annealing'; metric?: string; holdout?: string[]; lambda?: number };
+  | { kind: 'lr-annealing'; metric?: string; holdout?: string[]; lambda?: number }
+  | { kind: 'repetition'; metric?: string; tolerance?: number; bootstrap?: number }
+  | { kind: 'hyperparameters'; metric?: string; bootstrap?: number }
+  | { kind: 'overtraining'; metric?: string; downstream?: string; holdout?: { width: number; data: number }[]; bootstrap?: number }
+  | { kind: 'model-shape'; metric?: string; compound?: number; tolerance?: number };
 
 export interface HoldoutSpec {
   /** Hold out the largest runs by this quantity (`flops`, `params`, `data`). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../src/index';
+import { flowTooDeep } from '../src/parse';
 
 /** Documents built to exhaust a parser get one clear issue, never a thrown error or a hang. */
 describe('hostile YAML', () => {
@@ -8,7 +9,14 @@ describe('hostile YAML', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.issues).toHaveLength(1);
-    expect(r.issues[0]).toMatchObject({ path: '(yaml)', message: 'YAML document refused: nested too deeply (a spec is a few levels deep)', line: 2 });
+    expect(r.issues[0]).toMatchObject({ path: '(yaml)', message: expect.stringMatching(/^YAML document refused: nested too deeply \(more than 64 levels/), line: 2, col: 71 });
+  });
+
+  it('counts only real brackets: quoted, commented and deep-but-allowed ones pass to the parser', () => {
+    expect(flowTooDeep(`name: "${'['.repeat(500)}"\n# ${'{'.repeat(500)}\nnote: '${'['.repeat(500)}'\n`)).toBeUndefined();
+    expect(flowTooDeep(`a: ${'['.repeat(64)}${']'.repeat(64)}`)).toBeUndefined();
+    expect(flowTooDeep(`a: ${'['.repeat(65)}${']'.repeat(65)}`)).toEqual({ line: 1, col: 68 });
+    expect(flowTooDeep(`a: it's [1, {b: [2]}]`)).toBeUndefined();
   });
 
   it('refuses an alias expansion bomb ("billion laughs") before building it', () => {

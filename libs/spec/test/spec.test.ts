@@ -84,7 +84,7 @@ trial: { logevery: 3 }
       'budget.flops: expected a positive number, got -1',
       'planner.batchSize: expected a positive integer, got 0',
       'law.variables: law power-law-plus-constant needs x, got no mapping for x (e.g. { x: … })',
-      'law.variables.N: expected one of params, data, flops, width, learningRate, curation.keep, curation.epochs or final.<metric>, got "parms" (did you mean "params"?)',
+      'law.variables.N: expected one of params, data, flops, width, learningRate, curation.keep, curation.epochs, depth, heads, batchSize, uniqueData, warmup, weightDecay, zLoss or final.<metric>, got "parms" (did you mean "params"?)',
       'law.variables.N: not a variable of law power-law-plus-constant: expected x',
       'holdout.largest: expected a fraction in (0, 1) or a whole count ≥ 1, got 1.5',
       'trial.logevery: unknown key, did you mean "logEvery"?',
@@ -145,7 +145,7 @@ law: { name: data-filtering, variables: { n: data, S: final.curation_kept } }
       'task.options.pools.b@d: expected a pool name of letters, digits, ".", "_" or "-"',
       'dimensions.curation.pools: expected no curation.keep dimension alongside curation.pools (each pool names its own tiers), got both',
       'dimensions.curation.pools.values[1]: unknown pool "mixx", expected one of task.options.pools: top10, mix, all, b@d (did you mean "mix"?)',
-      'law.variables.S: expected one of params, data, flops, width, learningRate, curation.keep, curation.epochs or final.<metric>, got "final."',
+      'law.variables.S: expected one of params, data, flops, width, learningRate, curation.keep, curation.epochs, depth, heads, batchSize, uniqueData, warmup, weightDecay, zLoss or final.<metric>, got "final."',
     ]);
     // The dimension without any pools defined.
     expect(issuesOf(MINIMAL + '  curation.pools: { values: [top10] }\n').map((i) => `${i.path}: ${i.message}`)).toEqual([

@@ -32,10 +32,21 @@ describe('study', () => {
   });
 
   it('names a misspelt kind and keys of another study', () => {
-    expect(messages(base(SENS, '{ kind: lr-sensitivty }'))).toEqual([expect.stringMatching(/^study\.kind: expected one of lr-sensitivity, lr-annealing, got "lr-sensitivty" \(did you mean "lr-sensitivity"\?\)/)]);
+    expect(messages(base(SENS, '{ kind: lr-sensitivty }'))).toEqual([expect.stringMatching(/^study\.kind: expected one of lr-sensitivity, lr-annealing, repetition, .*got "lr-sensitivty" \(did you mean "lr-sensitivity"\?\)/)]);
     expect(messages(base(SENS, '{ kind: lr-sensitivity, holdout: [wsd], cap: -1 }'))).toEqual([
       expect.stringMatching(/^study\.holdout: unknown key for study lr-sensitivity, expected one of kind, metric, cap/),
       expect.stringMatching(/^study\.cap: expected a positive loss/),
+    ]);
+  });
+
+  it('repetition needs unique-token budgets to compare', () => {
+    const REP = '  uniqueData: { values: [8192, 262144] }';
+    expect(ok(base(REP, '{ kind: repetition, tolerance: 0.02, bootstrap: 100 }')).study).toEqual({ kind: 'repetition', tolerance: 0.02, bootstrap: 100 });
+    expect(messages(base('  learningRate: { values: [0.003] }', '{ kind: repetition }'))).toEqual([expect.stringMatching(/^dimensions\.uniqueData: study repetition sweeps uniqueData; add it as a dimension/)]);
+    expect(messages(base('  uniqueData: { values: [8192] }', '{ kind: repetition, tolerance: 1.5, bootstrap: 2.5 }'))).toEqual([
+      expect.stringMatching(/^dimensions\.uniqueData\.values: study repetition compares unique-token budgets: list at least 2/),
+      expect.stringMatching(/^study\.tolerance: expected a relative loss gap in \(0, 1\)/),
+      expect.stringMatching(/^study\.bootstrap: expected a whole number of resamples in \[0, 2000\]/),
     ]);
   });
 
