@@ -1,6 +1,12 @@
-/** Console entry: hash routing between the sweep list (#/) and a sweep's detail (#/sweeps/:id). */
+/**
+ * Console entry: hash routing between the sweep list (#/), a sweep's detail (#/sweeps/:id) and one
+ * trial's page (#/sweeps/:id/trials/:trial). Also the theme toggle and the panels' download buttons.
+ */
 import { mountDetail } from './views/detail';
 import { mountList } from './views/list';
+import { mountTrial } from './views/trial';
+import { installDownloads } from './download';
+import { mountThemeToggle } from './theme';
 import type { View } from './views/common';
 import { adoptUrlToken } from './token';
 
@@ -11,11 +17,20 @@ function route(): void {
   current?.dispose();
   const path = location.hash.replace(/^#/, '').split('?')[0];
   const m = /^\/sweeps\/([^/]+)$/.exec(path);
-  current = m ? mountDetail(app, decodeURIComponent(m[1])) : mountList(app);
+  const trial = /^\/sweeps\/([^/]+)\/trials\/([^/]+)$/.exec(path);
+  if (trial) current = mountTrial(app, decodeURIComponent(trial[1]), decodeURIComponent(trial[2]));
+  else current = m ? mountDetail(app, decodeURIComponent(m[1])) : mountList(app);
   window.scrollTo(0, 0);
 }
 
 // A `?token=` in the address becomes an HttpOnly session cookie and leaves the address bar.
 void adoptUrlToken();
 window.addEventListener('hashchange', route);
+// Plots compute their colours for the theme: a theme change redraws the page where it was.
+mountThemeToggle(document.querySelector<HTMLElement>('.topbar')!, () => {
+  const y = window.scrollY;
+  route();
+  window.scrollTo(0, y);
+});
+installDownloads();
 route();

@@ -1,10 +1,12 @@
 /** REST shapes come from @slab/api (type-only: nothing but the fetch client reaches the bundle). */
 export type {
+  CheckpointInfo,
   FitRow,
   FitSummary,
   LiveSweep,
   SweepCounts,
   SweepDetail,
+  SweepEventRow,
   SweepMetricRow,
   SweepRow,
   SweepStatus,

@@ -6,6 +6,8 @@
  *       body: the worker's checkpoint archive (opaque bytes, at most limits.maxCheckpointBytes)
  *       201 { stored: true, step, attempt, bytes } | 200 { stored: false, step, attempt } when the
  *       gateway already holds a checkpoint at least as new
+ *   GET /api/sweeps/:id/trials/:trialId/checkpoint/info                (read scope)
+ *       200 { checkpoint: { step, attempt, bytes } | null }: what is held, without the bytes
  *   GET /api/sweeps/:id/trials/:trialId/checkpoint[?afterStep=S]       (ingest scope)
  *       200 application/octet-stream with `x-slab-step` and `x-slab-attempt`, or 204 when there is
  *       none newer than `afterStep`
@@ -19,7 +21,7 @@
  * checkpoint or the previous one; the newest (step, attempt) wins and older files are removed.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -164,6 +166,20 @@ export function addCheckpointRoutes(router: Router, deps: CheckpointDeps): void 
     const result = await blobs.put(params.id, params.trialId, { step, attempt }, req as AsyncIterable<Buffer>, deps.maxBytes);
     const { step: s, attempt: a } = result.latest;
     sendJson(res, result.stored ? 201 : 200, { stored: result.stored, step: s, attempt: a, bytes: result.bytes });
+  });
+
+  // What the console shows on a trial's page: which checkpoint is held, not its bytes (read scope).
+  router.on('GET', '/api/sweeps/:id/trials/:trialId/checkpoint/info', async ({ req, res, params }) => {
+    auth.require(req, 'read');
+    await sweepOr404(params.id);
+    const latest = blobs.latest(params.id, params.trialId);
+    let bytes: number | undefined;
+    try {
+      if (latest) bytes = statSync(latest.file).size;
+    } catch {
+      // Replaced or removed (the trial finished) since it was listed: nothing to describe.
+    }
+    sendJson(res, 200, { checkpoint: latest && bytes !== undefined ? { step: latest.step, attempt: latest.attempt, bytes } : null });
   });
 
   router.on('GET', '/api/sweeps/:id/trials/:trialId/checkpoint', async ({ req, res, params, query }) => {

@@ -1,6 +1,6 @@
 /** REST routes of docs/api.md over the store, the orchestrator control and the live hub. */
 import { randomBytes } from 'node:crypto';
-import type { ControlAction, ExportFormat, LiveSweep, SweepControl, SweepDetail, SweepRow, SweepStatus } from '@slab/api';
+import type { ControlAction, ExportFormat, LiveSweep, SweepControl, SweepDetail, SweepEventRow, SweepRow, SweepStatus } from '@slab/api';
 import { FRAME_LIMITS, type LiveUpdate } from '@slab/proto';
 import { exportSweep, type Store } from '@slab/store';
 import { type Auth, SESSION_COOKIE } from './auth';
@@ -214,6 +214,19 @@ export function buildRouter(deps: RouteDeps): Router {
     auth.require(req, 'read');
     await sweepOr404(params.id);
     sendJson(res, 200, await store.listTrials(params.id));
+  });
+
+  // Events say when each attempt ran, on which worker and backend, and how it ended (steps, FLOPs,
+  // wall time): the console's durations, per-trial history and samples/FLOPs axes come from them.
+  router.on('GET', '/api/sweeps/:id/events', async ({ req, res, params, query }) => {
+    auth.require(req, 'read');
+    await sweepOr404(params.id);
+    const only = query.get('trial');
+    if (only && (await store.getTrial(only))?.sweepId !== params.id) throw new HttpError(404, `trial: ${JSON.stringify(only.slice(0, 80))} is not a trial of sweep ${JSON.stringify(params.id)}`);
+    const ids = only ? [only] : await store.sweepTrialIds(params.id);
+    const rows: SweepEventRow[] = [];
+    for (const trialId of ids) for (const e of await store.trialEvents(trialId)) rows.push({ trialId, ...e });
+    sendJson(res, 200, rows);
   });
 
   // The fitLaws activity stores full reports (every bootstrap sample) here, so that only their

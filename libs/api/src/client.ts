@@ -6,6 +6,7 @@
 // does not know about type-only edges, see the report to the lead.
 import type { FitSummary, SweepReport } from '@slab/orchestration';
 import type {
+  CheckpointInfo,
   ControlAction,
   CreatedSweep,
   ErrorBody,
@@ -14,6 +15,7 @@ import type {
   SpecIssue,
   StudyAnswer,
   SweepDetail,
+  SweepEventRow,
   SweepMetricRow,
   SweepRow,
   TrialMetricRow,
@@ -89,6 +91,17 @@ export class GatewayClient {
 
   trialMetrics(trialId: string, opts: { name?: string; afterStep?: number } = {}): Promise<TrialMetricRow[]> {
     return this.json('GET', `/api/trials/${enc(trialId)}/metrics${query(opts)}`);
+  }
+
+  /** Every trial's stored events (or one trial's), by trial id and seq. */
+  sweepEvents(id: string, trialId?: string): Promise<SweepEventRow[]> {
+    return this.json('GET', `/api/sweeps/${enc(id)}/events${query({ trial: trialId })}`);
+  }
+
+  /** The checkpoint the gateway holds for a running trial, or null (none yet, or the trial finished). */
+  async checkpointInfo(id: string, trialId: string): Promise<CheckpointInfo | null> {
+    const info = await this.json<{ checkpoint: CheckpointInfo | null }>('GET', `/api/sweeps/${enc(id)}/trials/${enc(trialId)}/checkpoint/info`);
+    return info.checkpoint;
   }
 
   /** The export as text: CSV, or a JSON array of ExportRow. */

@@ -85,12 +85,33 @@ export interface TrialMetricRow {
   wallTime: number;
 }
 
+/** One stored trial event (GET /api/sweeps/:id/events): `running` per attempt, then how it ended. */
+export interface SweepEventRow {
+  trialId: string;
+  /** The event's sequence number in the trial's stream (shared with its metric frames). */
+  seq: number;
+  /** `running`, `completed`, `diverged`, `failed`, `stopped`. */
+  status: string;
+  /** What the worker said: attempt, backend, worker; at the end params, data, flops, steps, wallSeconds, final, reason or error. */
+  info: Record<string, unknown>;
+  /** Unix seconds. */
+  wallTime: number;
+}
+
+/** The newest checkpoint the gateway holds for an unfinished trial (GET …/checkpoint/info). */
+export interface CheckpointInfo {
+  step: number;
+  attempt: number;
+  bytes: number;
+}
+
 export interface CreatedSweep {
   id: string;
   name: string;
 }
 
-export type ControlAction = 'pause' | 'resume' | 'cancel';
+/** `cancel` cuts running trials short; `stop` lets them finish and starts no new ones. */
+export type ControlAction = 'pause' | 'resume' | 'cancel' | 'stop';
 export type ExportFormat = 'csv' | 'json';
 
 /** One exported row per trial: flat columns (`config.width`, `final.eval_loss`, ...). */

@@ -3,7 +3,9 @@
  * gridlines, lines (solid or dashed), optional shaded bands, point markers with optional interval
  * whiskers, and a hover readout of the nearest point. Pure DOM, no chart library.
  */
+import { downloadButtons, fileStem } from '../download';
 import { esc } from '../format';
+import { forTheme } from '../theme';
 import { linearTicks } from './intervals';
 import { linearDomain, linearScale, logDomain, logScale, logTicks, type LogScale } from './scale';
 
@@ -23,6 +25,8 @@ export interface ChartLine {
   endLabel?: string;
   /** Drawn faint (another series is isolated). */
   faded?: boolean;
+  /** The unsmoothed curve behind a smoothed one: drawn faint, thin, not in the hover readout. */
+  raw?: boolean;
 }
 
 export interface ChartBand {
@@ -66,6 +70,10 @@ export interface ChartSpec {
   yFromMarkers?: boolean;
   /** Horizontal reference lines at these y values (e.g. zero residual). */
   yRules?: number[];
+  /** File name (without extension) of the plot's SVG/PNG download; default `<yLabel>-vs-<xLabel>`. */
+  name?: string;
+  /** x axis linear instead of logarithmic (e.g. smoothed curves against step from 0). */
+  xLinear?: boolean;
 }
 
 const M = { top: 14, right: 18, bottom: 46, left: 62 };
@@ -84,12 +92,14 @@ export function logLogChart(spec: ChartSpec): HTMLElement {
   const [W, H] = spec.size ?? [640, 340];
   const root = document.createElement('div');
   root.className = 'chart';
-  const lines = spec.lines.map((l) => ({ ...l, points: l.points.filter(finitePos) }));
+  // Colours are chosen for white; the dark theme gets lighter ones of the same hue.
+  const lines = spec.lines.map((l) => ({ ...l, color: forTheme(l.color), points: l.points.filter(finitePos) }));
   const okY = (v: number) => Number.isFinite(v) && (spec.yLinear || v > 0);
-  const okPoint = (p: XY) => p[0] > 0 && Number.isFinite(p[0]) && okY(p[1]);
-  if (spec.yLinear) lines.forEach((l, i) => (l.points = spec.lines[i].points.filter(okPoint)));
-  const markers = (spec.markers ?? []).filter((m) => okPoint([m.x, m.y]));
-  const bands = spec.bands ?? [];
+  const okX = (v: number) => Number.isFinite(v) && (spec.xLinear || v > 0);
+  const okPoint = (p: XY) => okX(p[0]) && okY(p[1]);
+  if (spec.yLinear || spec.xLinear) lines.forEach((l, i) => (l.points = spec.lines[i].points.filter(okPoint)));
+  const markers = (spec.markers ?? []).filter((m) => okPoint([m.x, m.y])).map((m) => ({ ...m, color: forTheme(m.color) }));
+  const bands = (spec.bands ?? []).map((b) => ({ ...b, color: forTheme(b.color) }));
   const xs: number[] = [];
   const ys: number[] = [];
   for (const l of lines) {
@@ -113,13 +123,13 @@ export function logLogChart(spec: ChartSpec): HTMLElement {
     }
   }
   for (const r of spec.yRules ?? []) ys.push(r);
-  const xd = logDomain(xs);
+  const xd = spec.xLinear ? linearDomain(xs, 0.02) : logDomain(xs);
   const yd = spec.yLinear ? linearDomain(ys) : logDomain(ys, 0.25, dataOnly ? 0.15 : 0.06);
   if (!xd || !yd) {
     root.innerHTML = `<div class="chart-empty">${esc(spec.emptyText ?? 'No data yet')}</div>`;
     return root;
   }
-  const x = logScale(xd, [M.left, W - M.right]);
+  const x = spec.xLinear ? linearScale(xd, [M.left, W - M.right]) : logScale(xd, [M.left, W - M.right]);
   const y = spec.yLinear ? linearScale(yd, [H - M.bottom, M.top]) : logScale(yd, [H - M.bottom, M.top]);
   const fx = spec.formatX ?? ((v: number) => String(+v.toPrecision(4)));
   const fy = spec.formatY ?? ((v: number) => String(+v.toPrecision(4)));
@@ -135,14 +145,14 @@ export function logLogChart(spec: ChartSpec): HTMLElement {
     if (l.points.length === 0) continue;
     const d = l.points.map(([a, b], i) => `${i ? 'L' : 'M'}${x(a).toFixed(1)},${y(b).toFixed(1)}`).join('');
     parts.push(
-      `<path class="series${l.faded ? ' faded' : ''}" data-series="${esc(l.id)}" data-points="${l.points.length}" d="${d}" fill="none" stroke="${l.color}" stroke-width="${l.weight ?? 1.6}" stroke-linejoin="round" stroke-linecap="round"${l.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
+      `<path class="series${l.faded ? ' faded' : ''}${l.raw ? ' raw' : ''}" data-series="${esc(l.id)}" data-points="${l.points.length}" d="${d}" fill="none" stroke="${l.color}" stroke-width="${l.weight ?? 1.6}" stroke-linejoin="round" stroke-linecap="round"${l.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
     );
     const end = l.endLabel ? lastInside(l.points, x, y, W, H) : undefined;
     if (end) labels.push(`<text class="end-label" data-series="${esc(l.id)}" x="${end[0].toFixed(1)}" y="${end[1].toFixed(1)}" dy="-0.45em" text-anchor="end" fill="${l.color}">${esc(l.endLabel)}</text>`);
   }
   for (const m of markers) {
     const [cx, cy] = [x(m.x), y(m.y)];
-    const cls = `marker${m.kind ? ` ${m.kind}` : ''}`;
+    const cls = `marker${m.kind ? ` ${m.kind}` : ''}${m.hollow ? ' hollow' : ''}`;
     if (m.yRange && m.yRange.every(okY)) {
       const [lo, hi] = [y(m.yRange[0]), y(m.yRange[1])];
       parts.push(`<path class="whisker" d="M${cx.toFixed(1)},${lo.toFixed(1)}V${hi.toFixed(1)}M${(cx - 3).toFixed(1)},${lo.toFixed(1)}h6M${(cx - 3).toFixed(1)},${hi.toFixed(1)}h6" stroke="${m.color}" stroke-width="1.2" fill="none"/>`);
@@ -157,17 +167,26 @@ export function logLogChart(spec: ChartSpec): HTMLElement {
   parts.push(...labels);
   parts.push(`</g>`);
   parts.push(`<g class="hover" visibility="hidden"><line class="hover-x" y1="${M.top}" y2="${H - M.bottom}"/><circle class="hover-dot" r="4.5"/></g>`);
-  root.innerHTML = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(spec.yLabel)} against ${esc(spec.xLabel)}">
+  root.setAttribute('data-download-scope', '');
+  root.dataset.downloadName = downloadName(spec);
+  root.innerHTML = `${downloadButtons(['svg', 'png'])}<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(spec.yLabel)} against ${esc(spec.xLabel)}">
 <defs><clipPath id="${clipId}"><rect x="${M.left}" y="${M.top - 2}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom + 4}"/></clipPath></defs>
 ${parts.join('\n')}</svg><div class="readout" hidden></div>`;
 
   const hover: HoverPoint[] = [];
-  for (const l of lines)
+  for (const l of lines.filter((l) => !l.raw))
     for (const [a, b] of l.points)
       hover.push({ px: x(a), py: y(b), color: l.color, text: `${l.describe ?? l.label} · ${spec.xLabel} ${fx(a)} · ${spec.yLabel} ${fy(b)}` });
   for (const m of markers) hover.push({ px: x(m.x), py: y(m.y), color: m.color, text: `${m.label} · ${spec.xLabel} ${fx(m.x)} · ${spec.yLabel} ${fy(m.y)}` });
   attachHover(root, hover, W, H);
   return root;
+}
+
+/** The download's file stem: the spec's name, else `<sweep>-<y>-vs-<x>` (the sweep from the address). */
+function downloadName(spec: ChartSpec): string {
+  const sweep = /^#\/sweeps\/([^/?]+)/.exec(location.hash)?.[1];
+  const stem = spec.name ?? `${spec.yLabel}-vs-${spec.xLabel}`;
+  return fileStem(sweep ? `${decodeURIComponent(sweep)}-${stem}` : stem);
 }
 
 /** The rightmost point of a line that lies inside the plot area, in pixels. */
@@ -183,7 +202,9 @@ function axes(x: LogScale, y: LogScale, spec: ChartSpec, H: number): string {
   const out: string[] = [];
   const [x0, x1] = x.range;
   const [y0, y1] = y.range;
-  for (const t of logTicks(x.domain[0], x.domain[1])) {
+  const fx = spec.formatX ?? ((v: number) => String(+v.toPrecision(4)));
+  const xTicks = spec.xLinear ? linearTicks(x.domain[0], x.domain[1]).map((value) => ({ value, major: true, label: fx(value) })) : logTicks(x.domain[0], x.domain[1]);
+  for (const t of xTicks) {
     const px = x(t.value).toFixed(1);
     out.push(`<line class="${t.major ? 'grid' : 'grid minor'}" x1="${px}" x2="${px}" y1="${y1}" y2="${y0}"/>`);
     out.push(`<line class="tick" x1="${px}" x2="${px}" y1="${y0}" y2="${y0 + (t.major ? 6 : 3)}"/>`);
@@ -198,13 +219,13 @@ function axes(x: LogScale, y: LogScale, spec: ChartSpec, H: number): string {
     if (t.label) out.push(`<text class="tick-label" x="${x0 - 9}" y="${py}" dy="0.32em" text-anchor="end">${esc(t.label)}</text>`);
   }
   out.push(`<line class="axis" x1="${x0}" x2="${x1}" y1="${y0}" y2="${y0}"/><line class="axis" x1="${x0}" x2="${x0}" y1="${y0}" y2="${y1}"/>`);
-  out.push(`<text class="axis-label" x="${(x0 + x1) / 2}" y="${H - 8}" text-anchor="middle">${esc(spec.xLabel)} (log)</text>`);
+  out.push(`<text class="axis-label" x="${(x0 + x1) / 2}" y="${H - 8}" text-anchor="middle">${esc(spec.xLabel)}${spec.xLinear ? '' : ' (log)'}</text>`);
   out.push(`<text class="axis-label" transform="translate(15 ${(y0 + y1) / 2}) rotate(-90)" text-anchor="middle">${esc(spec.yLabel)}${spec.yLinear ? '' : ' (log)'}</text>`);
   return out.join('\n');
 }
 
 function bandPath(b: ChartBand, x: LogScale, y: LogScale, okY: (v: number) => boolean): string {
-  const pts = b.points.filter(([a, lo, hi]) => a > 0 && okY(lo) && okY(hi));
+  const pts = b.points.filter(([a, lo, hi]) => Number.isFinite(a) && (a > 0 || x.domain[0] <= 0) && okY(lo) && okY(hi));
   if (pts.length < 2) return '';
   const upper = pts.map(([a, , hi], i) => `${i ? 'L' : 'M'}${x(a).toFixed(1)},${y(hi).toFixed(1)}`).join('');
   const lower = [...pts].reverse().map(([a, lo]) => `L${x(a).toFixed(1)},${y(lo).toFixed(1)}`).join('');

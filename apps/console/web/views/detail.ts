@@ -17,16 +17,18 @@ import type { LiveUpdate } from '@slab/proto';
 import { badge, coalesce, setLiveState, type View } from './common';
 import { renderCurves } from './curves';
 import { renderFit } from './fitPanel';
-import { renderTrials } from './trials';
+import { mountTrialTable } from './trials';
+import { dataUnit, readCurveAxes, writeCurveAxes, type CurveAxes } from '../curveAxis';
+import { timelines as readTimelines, type TrialTimeline } from '../trialInfo';
 
 export function mountDetail(root: HTMLElement, sweepId: string): View {
   root.innerHTML = `<section class="page">
   <a class="back" href="#/">← All sweeps</a>
   <div id="head" class="page-head"><h1>${esc(sweepId)}</h1><p class="sub">Loading…</p></div>
   <div id="message" class="error" hidden></div>
-  <div class="card"><div class="card-head"><h2>Curves</h2><span class="dim" id="curves-note">per trial, colour by model size</span><span class="curve-pick dim"><label>metric <select id="curve-metric" data-testid="curve-metric"></select></label><label>y <select id="curve-y" data-testid="curve-y"><option value="log">log</option><option value="linear">linear</option></select></label></span></div><div id="curves" data-testid="curves"></div></div>
+  <div class="card"><div class="card-head"><h2>Curves</h2><span class="dim" id="curves-note">per trial, colour by model size</span><span class="curve-pick dim"><label>metric <select id="curve-metric" data-testid="curve-metric"></select></label><label>y <select id="curve-y" data-testid="curve-y"><option value="log">log</option><option value="linear">linear</option></select></label><label>x <select id="curve-x" data-testid="curve-x"><option value="step">step</option><option value="data">data seen</option><option value="flops">FLOPs</option></select></label><select id="curve-xs" data-testid="curve-xs" aria-label="x scale"><option value="log">log</option><option value="linear">linear</option></select><label class="smooth-pick">smooth <input id="curve-smooth" data-testid="curve-smooth" type="range" min="0" max="0.99" step="0.01" value="0"><span id="curve-smooth-value">off</span></label></span></div><div id="curves" data-testid="curves"></div></div>
   <div class="card" id="fit-card"><div class="card-head"><h2>Current fit</h2><label class="level-pick dim">intervals <select id="level" data-testid="level">${LEVELS.map((l) => `<option value="${l}">${Math.round(l * 100)}%</option>`).join('')}</select></label></div><div id="fit" data-testid="fit-panel"></div></div>
-  <div class="card"><div class="card-head"><h2>Trials</h2><span class="dim" id="trial-count"></span></div><div id="trials"></div></div>
+  <div class="card"><div class="card-head"><h2>Trials</h2><span class="dim" id="trial-count"></span></div><div id="trials" data-testid="trials"></div></div>
 </section>`;
   const $ = (id: string) => root.querySelector<HTMLElement>(`#${id}`)!;
   const series = new SeriesStore();
@@ -39,6 +41,11 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
   let isolated: string | undefined;
   /** Metric and y scale of the curves, read from and written to the address. */
   let curve: CurveChoice = readCurveChoice(location.hash);
+  /** x quantity, x scale and smoothing of the curves, also kept in the address. */
+  let axes: CurveAxes = readCurveAxes(location.hash);
+  /** Per-trial attempts, durations and steps from the stored events. */
+  let timelines = new Map<string, TrialTimeline>();
+  const table = mountTrialTable($('trials'), (shown, total) => ($('trial-count').textContent = total ? (shown === total ? `${total} trials` : `${shown} of ${total} shown`) : ''));
   const metricPick = root.querySelector<HTMLSelectElement>('#curve-metric')!;
   const yPick = root.querySelector<HTMLSelectElement>('#curve-y')!;
   /** The metric names the picker was last built from, to rebuild it only when one appears. */
@@ -66,12 +73,11 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
       const c = coloring();
       $('curves-note').textContent = c.by === 'trial' ? 'one colour per trial; click a legend entry to isolate it' : `colour by ${c.by}; click a legend entry to isolate it`;
       fillMetricPick();
-      $('curves').replaceChildren(renderCurves(series, trialsById(), c, { isolated, heldOut: heldOut(), metric: curve.metric, y: curve.y }));
+      $('curves').replaceChildren(renderCurves(series, trialsById(), c, { isolated, heldOut: heldOut(), metric: curve.metric, y: curve.y, axes, timelines, dataUnit: dataUnit(series.names()) }));
     }, 150),
     fit: coalesce(() => $('fit').replaceChildren(renderFit(fits, detail?.fit, trials, coloring(), { level })), 150),
     trials: coalesce(() => {
-      $('trials').innerHTML = renderTrials(trials, series, coloring().of, heldOut());
-      $('trial-count').textContent = trials.length ? `${trials.length} trials` : '';
+      table.update({ sweepId, trials, series, colorOf: coloring().of, heldOut: heldOut(), timelines });
     }, 150),
   };
   /** Options: the metrics present, grouped; the chosen one is kept even before its first point. */
@@ -98,16 +104,44 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
   };
   metricPick.addEventListener('change', () => chooseCurve(readCurveChoice(`?curve=${encodeURIComponent(metricPick.value)}`)));
   yPick.addEventListener('change', () => chooseCurve({ ...curve, y: yPick.value as YScale }));
+  const xPick = root.querySelector<HTMLSelectElement>('#curve-x')!;
+  const xsPick = root.querySelector<HTMLSelectElement>('#curve-xs')!;
+  const smoothPick = root.querySelector<HTMLInputElement>('#curve-smooth')!;
+  const showAxes = () => {
+    xPick.value = axes.x;
+    xsPick.value = axes.xScale;
+    smoothPick.value = String(axes.smooth);
+    $('curve-smooth-value').textContent = axes.smooth > 0 ? axes.smooth.toFixed(2) : 'off';
+  };
+  const chooseAxes = (next: CurveAxes) => {
+    axes = next;
+    history.replaceState(null, '', writeCurveAxes(location.hash, axes) || '#/');
+    showAxes();
+    draw.curves();
+  };
+  showAxes();
+  xPick.addEventListener('change', () => chooseAxes({ ...axes, x: xPick.value as CurveAxes['x'] }));
+  xsPick.addEventListener('change', () => chooseAxes({ ...axes, xScale: xsPick.value as CurveAxes['xScale'] }));
+  smoothPick.addEventListener('input', () => chooseAxes({ ...axes, smooth: Number(smoothPick.value) }));
 
   const drawAll = () => Object.values(draw).forEach((d) => d());
 
   const loadState = async () => {
-    const [d, t, f] = await Promise.all([api.sweep(sweepId), api.trials(sweepId), api.fits(sweepId)]);
+    const [d, t, f, e] = await Promise.all([api.sweep(sweepId), api.trials(sweepId), api.fits(sweepId), api.events(sweepId)]);
     if (disposed) return;
     detail = d;
     trials = t;
     fits = f;
+    timelines = readTimelines(e);
     drawAll();
+  };
+  /** An unknown id is an answer, not a wait: say so and stop listening. */
+  const notFound = (err: unknown): boolean => {
+    if (!(err instanceof GatewayError && err.status === 404) || detail) return false;
+    disposed = true;
+    live.close();
+    root.querySelector('.page')!.innerHTML = `<a class="back" href="#/">← All sweeps</a><div class="page-head" data-testid="no-sweep"><h1>no sweep ${esc(sweepId)}</h1><p class="sub">This gateway has no sweep with that id. <a href="#/">The sweep list</a> shows those it knows.</p></div>`;
+    return true;
   };
   const loadMetrics = async () => {
     // Every metric, not only the losses: the picker offers whatever the trials stream.
@@ -117,7 +151,7 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
     draw.curves();
     draw.trials();
   };
-  const loadAll = () => Promise.all([loadState(), loadMetrics()]).catch(showError);
+  const loadAll = () => Promise.all([loadState(), loadMetrics()]).catch((err) => notFound(err) || showError(err));
   const refreshState = coalesce(() => void loadState().catch(showError), 300);
 
   const onUpdate = (u: LiveUpdate) => {
@@ -218,12 +252,18 @@ function header(d: SweepDetail | undefined, id: string): string {
   // Scoring (data curation) FLOPs are part of flopsSpent; shown as their own segment of the bar.
   const scoring = s?.scoringFlops !== undefined && s.scoringFlops > 0 ? Math.min(s.scoringFlops, spent) : undefined;
   const budget = s?.budget?.flops;
-  const pct = budget ? Math.min(100, (spent / budget) * 100) : undefined;
+  // "created" counts every trial planned so far, whatever its state; "done" those that ended.
+  const created = Math.max(counts.planned ?? 0, d.sweep.counts?.total ?? 0);
+  const done = (counts.completed ?? 0) + (counts.diverged ?? 0) + (counts.failed ?? 0);
+  const cap = s?.budget?.trials;
+  // A FLOP budget fills the bar; a sweep capped only by trial count fills it with trials done.
+  const byTrials = !budget && cap !== undefined && cap > 0;
+  const pct = budget ? Math.min(100, (spent / budget) * 100) : byTrials ? Math.min(100, (done / cap) * 100) : undefined;
   const scoringPct = budget && scoring !== undefined ? Math.min(pct ?? 0, (scoring / budget) * 100) : 0;
   const terminal = ['completed', 'cancelled', 'failed'].includes(status);
   const paused = status === 'paused';
-  const stat = (label: string, value: string | number | undefined, cls = '') =>
-    `<div class="stat"><div class="stat-value ${cls}">${value ?? 0}</div><div class="stat-label">${label}</div></div>`;
+  const stat = (label: string, value: string | number | undefined, cls = '', title = '') =>
+    `<div class="stat"${title ? ` title="${esc(title)}"` : ''}><div class="stat-value ${cls}">${value ?? 0}</div><div class="stat-label">${label}</div></div>`;
   const fitFailed = s?.fitFailed ?? d.sweep.fitFailed;
   return `<div class="title-row"><h1>${esc(d.sweep.name)}</h1>${badge(status, fitFailed)}
   <div class="actions">
@@ -233,10 +273,10 @@ function header(d: SweepDetail | undefined, id: string): string {
   </div></div>
   <p class="sub"><span class="mono">${esc(d.sweep.id)}</span> · created ${formatTime(d.sweep.createdAt)}${s ? ` · batch ${s.batch}` : ''}${d.sweep.stopReason || s?.stopReason ? ` · <span data-testid="stop-reason">stopped: ${esc(stopReasonText(d.sweep.stopReason ?? s?.stopReason))}</span>` : ''}${fitFailed ? ` · <span class="bad-text">fit failed: ${esc(fitFailed)}</span>` : ''}</p>
   <div class="stats">
-    ${stat('planned', counts.planned)}${stat('running', counts.running, 'info-text')}${stat('completed', counts.completed, 'ok-text')}${stat('diverged', counts.diverged, counts.diverged ? 'warn-text' : '')}${stat('failed', counts.failed, counts.failed ? 'bad-text' : '')}
+    ${stat('created', created, '', 'trials created so far, whatever their state')}${stat('running', counts.running, 'info-text')}${stat('completed', counts.completed, 'ok-text')}${stat('diverged', counts.diverged, counts.diverged ? 'warn-text' : '')}${stat('failed', counts.failed, counts.failed ? 'bad-text' : '')}
     <div class="budget">
-      <div class="budget-text"><span>FLOPs <b>${formatFlops(spent)}</b>${budget ? ` of ${formatFlops(budget)}` : ''}</span>${scoring !== undefined ? `<span class="budget-key" data-testid="flops-split"><span class="swatch train"></span>training ${formatFlops(spent - scoring)} <span class="swatch scoring"></span>data scoring ${formatFlops(scoring)}</span>` : ''}${pct !== undefined ? `<span class="dim">${pct.toFixed(1)}%</span>` : ''}${s?.budget?.trials ? `<span class="dim">trial cap ${formatCount(s.budget.trials)}</span>` : ''}</div>
-      <div class="bar" role="progressbar" aria-valuenow="${pct ?? 0}" aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style="width:${(pct ?? 0) - scoringPct}%"></div>${scoringPct > 0 ? `<div class="bar-fill scoring" style="width:${scoringPct}%"></div>` : ''}</div>
+      <div class="budget-text"><span>FLOPs <b>${formatFlops(spent)}</b>${budget ? ` of ${formatFlops(budget)}` : ''}</span>${scoring !== undefined ? `<span class="budget-key" data-testid="flops-split"><span class="swatch train"></span>training ${formatFlops(spent - scoring)} <span class="swatch scoring"></span>data scoring ${formatFlops(scoring)}</span>` : ''}${pct !== undefined ? `<span class="dim">${pct.toFixed(1)}%${byTrials ? ' of the trial cap' : ''}</span>` : ''}${cap ? `<span class="dim" data-testid="trials-done">${done} of ${formatCount(cap)} trials done</span>` : ''}</div>
+      <div class="bar" role="progressbar" data-testid="progress" data-by="${byTrials ? 'trials' : 'flops'}" aria-valuenow="${pct ?? 0}" aria-valuemin="0" aria-valuemax="100"><div class="bar-fill" style="width:${(pct ?? 0) - scoringPct}%"></div>${scoringPct > 0 ? `<div class="bar-fill scoring" style="width:${scoringPct}%"></div>` : ''}</div>
     </div>
   </div>`;
 }
