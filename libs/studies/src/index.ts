@@ -2,5 +2,7 @@ export { lrSensitivity, BYTE_LOSS_AT_INIT, type SensitivityRun, type Sensitivity
 export { lrAnnealingStudy, lrPerStep, type AnnealingOptions, type AnnealingStudy, type HeldOutPrediction, type ParamEstimate, type ScheduleCurve } from './annealing';
 export { studyFromSweep, studyMetrics, type StudyMetric, type StudyResult, type StudySpec, type StudyTrial } from './sweep';
 export { answerStudy, type StudyAnswer } from './answer';
+export { groupOptimum, hyperparameterStudy, evaluatePowerLaw, leastSquares, predictHyperparameters, surfaceMinimum, type Estimate, type GroupOptimum, type HyperparameterOptions, type HyperparameterRun, type HyperparameterStudy, type PowerLaw } from './hyperparameters';
+export { overtrainingStudy, type FittedLaw, type OvertrainingOptions, type OvertrainingPrediction, type OvertrainingRun, type OvertrainingStudy } from './overtraining';
 export { formatStudy } from './format';
 export { fitLine, studentT, type LineFit } from './stats';
