@@ -52,6 +52,16 @@ export const TABLES: Record<string, TableDef> = {
     bestPerND: true,
     dimensions: 'table',
   },
+  gpt: {
+    name: 'gpt',
+    label: 'GPT proxies (SOTU, trained here)',
+    path: 'data/gpt-proxies/sotu_width_tokens.csv',
+    // N = exact total parameters, D = training tokens, loss = final eval loss on held-out addresses.
+    columns: { N: 'N', D: 'D', loss: 'eval_loss' },
+    dropHighest: 0,
+    bestPerND: false,
+    dimensions: 'table',
+  },
 };
 
 export function tableDef(name: string): TableDef {
