@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDevServer } from '@slab/temporal-dev';
 import { startGateway } from '@slab/gateway';
+import { parseStoreUrl } from '@slab/store';
 import { connectTemporal, createTemporalSweepControl, runOrchestratorWorker } from '@slab/orchestration-node';
 import { buildConsole } from '@slab/console';
 import { DEFAULT_GATEWAY_PORT, resolveToken, writeStackInfo, type StackInfo } from './config';
@@ -22,6 +23,11 @@ export { parseWorkerSpecs, type WorkerSpec } from './worker-specs';
 
 export interface StackOptions {
   stateDir: string;
+  /**
+   * The gateway's store: a `postgres://…` URL, `sqlite:<path>` or a SQLite file path (default:
+   * `slab.sqlite` in the state directory). With Postgres, checkpoint blobs stay in `<stateDir>/blobs`.
+   */
+  store?: string;
   /** An existing Temporal frontend (cluster or Cloud); without it the pinned dev server is started. */
   temporalAddress?: string;
   gatewayPort?: number;
@@ -146,7 +152,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const consoleDir = await buildConsole();
     const gateway = await startGateway({
       port: opts.gatewayPort ?? DEFAULT_GATEWAY_PORT,
-      dbPath: join(opts.stateDir, 'slab.sqlite'),
+      dbPath: opts.store ?? join(opts.stateDir, 'slab.sqlite'),
+      ...(opts.store && parseStoreUrl(opts.store).kind === 'postgres' ? { blobDir: join(opts.stateDir, 'blobs') } : {}),
       token,
       control: createTemporalSweepControl(connection),
       consoleDir,

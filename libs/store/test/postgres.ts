@@ -10,7 +10,7 @@
  * the same suite runs on either store.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +55,7 @@ export function testPostgresServer(): string {
 /** Creates an empty database on the test server and returns its URL. */
 export async function createTestDatabase(prefix = 'slab_test'): Promise<string> {
   const base = new URL(testPostgresServer());
-  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${databases++}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const name = databaseName(prefix);
   const admin = new pg.Client({ connectionString: base.href });
   await admin.connect();
   try {
@@ -65,6 +65,36 @@ export async function createTestDatabase(prefix = 'slab_test'): Promise<string> 
   }
   base.pathname = `/${name}`;
   return base.href;
+}
+
+/**
+ * As createTestDatabase, synchronously (psql from the server's own binaries), for helpers that
+ * hand out a store location without awaiting.
+ */
+export function createTestDatabaseSync(prefix = 'slab_test'): string {
+  const base = new URL(testPostgresServer());
+  const name = databaseName(prefix);
+  execFileSync(psqlBin(), [base.href, '-v', 'ON_ERROR_STOP=1', '-qc', `CREATE DATABASE ${name}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  base.pathname = `/${name}`;
+  return base.href;
+}
+
+/**
+ * The SQLite path as given, or a fresh Postgres database when SLAB_STORE=postgres: for sync helpers.
+ */
+export function testStoreUrlSync(sqlitePath = ':memory:'): string {
+  return testsUsePostgres() ? createTestDatabaseSync() : sqlitePath;
+}
+
+function psqlBin(): string {
+  const versions = readdirSync('/usr/lib/postgresql').filter((v) => existsSync(`/usr/lib/postgresql/${v}/bin/psql`));
+  versions.sort((a, b) => Number(b) - Number(a));
+  if (versions.length === 0) throw new Error('psql: expected PostgreSQL binaries under /usr/lib/postgresql/<version>/bin (bash scripts/setup.sh installs them)');
+  return `/usr/lib/postgresql/${versions[0]}/bin/psql`;
+}
+
+function databaseName(prefix: string): string {
+  return `${prefix}_${process.pid}_${Date.now().toString(36)}_${databases++}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }
 
 /** True when the tests run on Postgres (SLAB_STORE=postgres). */

@@ -11,8 +11,18 @@ import { installTemporalLogging, runTrainerWorker, startStack, watchSweep } from
 import { printAnswer, printFinal, readSpecOrExit, succeeded } from './client';
 import { defaultConcurrency } from '../gpus';
 import { sci } from '../format';
+import { parseStoreUrl } from '@slab/store';
 
 const DEFAULT_WORKERS = 'cpu:tfjs+replay+process';
+
+const STORE_HELP = 'store: postgres://user@host:port/db, sqlite:<path> or a SQLite file (or SLAB_STORE; default: slab.sqlite in the state directory)';
+
+/** --store, else SLAB_STORE, checked before anything starts (undefined: the default SQLite file). */
+function storeOf(opts: { store?: string }): string | undefined {
+  const [url, field] = opts.store !== undefined ? [opts.store, '--store'] : [process.env.SLAB_STORE || undefined, 'SLAB_STORE'];
+  if (url !== undefined) parseStoreUrl(url, field);
+  return url;
+}
 
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
@@ -28,8 +38,9 @@ export function registerStackCommands(program: Command): void {
     .option('--port <port>', 'gateway/console port', '7300')
     .option('--temporal-port <port>', 'Temporal gRPC port (default: a free one)')
     .option('--workers <list>', `local trainer workers as QUEUE:PLUGIN[+PLUGIN][*CONCURRENCY],... (plugins: ${pluginNames.join(', ')})`, DEFAULT_WORKERS)
-    .action(async (opts: { port: string; temporalPort?: string; workers: string }) => {
-      const stack = await startStack({ stateDir: stateDir(), gatewayPort: Number(opts.port), temporalPort: opts.temporalPort ? Number(opts.temporalPort) : undefined, workers: parseWorkerSpecs(opts.workers) });
+    .option('--store <url>', STORE_HELP)
+    .action(async (opts: { port: string; temporalPort?: string; workers: string; store?: string }) => {
+      const stack = await startStack({ stateDir: stateDir(), store: storeOf(opts), gatewayPort: Number(opts.port), temporalPort: opts.temporalPort ? Number(opts.temporalPort) : undefined, workers: parseWorkerSpecs(opts.workers) });
       console.log(`console:     ${stack.consoleUrl}/?token=${stack.token}`);
       console.log(`temporal:    ${stack.temporalAddress}${stack.temporalUiUrl ? ` (UI ${stack.temporalUiUrl})` : ''}`);
       console.log('submit with: slab submit examples/quickstart.yaml --watch   (Ctrl-C stops everything)');
@@ -43,8 +54,9 @@ export function registerStackCommands(program: Command): void {
     .description('the control plane for many machines: gateway, console and orchestrator worker against an existing Temporal; trainers join with `slab worker`')
     .requiredOption('--temporal <address>', 'Temporal frontend, e.g. temporal.internal:7233')
     .option('--port <port>', 'gateway/console port', '7300')
-    .action(async (opts: { temporal: string; port: string }) => {
-      const stack = await startStack({ stateDir: stateDir(), temporalAddress: opts.temporal, gatewayPort: Number(opts.port), workers: [] });
+    .option('--store <url>', STORE_HELP)
+    .action(async (opts: { temporal: string; port: string; store?: string }) => {
+      const stack = await startStack({ stateDir: stateDir(), store: storeOf(opts), temporalAddress: opts.temporal, gatewayPort: Number(opts.port), workers: [] });
       console.log(`gateway and console on ${stack.consoleUrl} (token in ${stateDir()}/token); Temporal at ${stack.temporalAddress}`);
       console.log(`on each GPU node: SLAB_TOKEN=… slab worker --queue gpu-a100 --plugin tfjs --temporal ${opts.temporal} --gateway ${stack.gatewayUrl}`);
       await untilSignal();
