@@ -12,6 +12,8 @@ export interface StackInfo {
   temporalAddress: string;
   temporalUiUrl?: string;
   token: string;
+  /** The ingest-only token local trainer workers get (see resolveIngestToken). */
+  ingestToken?: string;
   pid?: number;
 }
 
@@ -25,9 +27,30 @@ export function stateDir(): string {
 export function resolveToken(dir = stateDir()): string {
   if (process.env.SLAB_TOKEN) return process.env.SLAB_TOKEN;
   const file = join(dir, 'token');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  if (existsSync(file)) {
+    chmodSync(file, 0o600); // an older file may have been created world-readable
+    return readFileSync(file, 'utf8').trim();
+  }
   mkdirSync(dir, { recursive: true });
   const token = randomBytes(18).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return token;
+}
+
+/**
+ * The ingest-only token local and remote trainer workers get: SLAB_INGEST_TOKEN, else
+ * `<stateDir>/ingest-token` (0600), created on first use. It may stream metrics and checkpoints but
+ * not submit, pause or cancel, so a compromised trainer node cannot drive the stack.
+ */
+export function resolveIngestToken(dir = stateDir()): string {
+  if (process.env.SLAB_INGEST_TOKEN) return process.env.SLAB_INGEST_TOKEN;
+  const file = join(dir, 'ingest-token');
+  if (existsSync(file)) {
+    chmodSync(file, 0o600);
+    return readFileSync(file, 'utf8').trim();
+  }
+  mkdirSync(dir, { recursive: true });
+  const token = randomBytes(24).toString('base64url');
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return token;
 }

@@ -11,9 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { startDevServer } from '@slab/temporal-dev';
 import { startGateway } from '@slab/gateway';
 import { parseStoreUrl } from '@slab/store';
-import { connectTemporal, createTemporalSweepControl, runOrchestratorWorker } from '@slab/orchestration-node';
+import { connectTemporal, createTemporalSweepControl, runOrchestratorWorker, type TemporalTls } from '@slab/orchestration-node';
 import { buildConsole } from '@slab/console';
-import { DEFAULT_GATEWAY_PORT, resolveToken, writeStackInfo, type StackInfo } from './config';
+import { DEFAULT_GATEWAY_PORT, resolveIngestToken, resolveToken, writeStackInfo, type StackInfo } from './config';
 import { installTemporalLogging } from './logging';
 import { checkSpec } from './spec-check';
 import { lockStateDir } from './state-lock';
@@ -30,7 +30,17 @@ export interface StackOptions {
   store?: string;
   /** An existing Temporal frontend (cluster or Cloud); without it the pinned dev server is started. */
   temporalAddress?: string;
+  /** TLS (mTLS) to that frontend. */
+  temporalTls?: TemporalTls;
+  /** Temporal namespace of the sweeps (default `default`). */
+  temporalNamespace?: string;
+  /** Start the dev server's Web UI (default off: it lets any local process drive workflows). */
+  ui?: boolean;
   gatewayPort?: number;
+  /** Gateway listen address (default 127.0.0.1). */
+  gatewayHost?: string;
+  /** Serve the gateway over https/wss with this PEM certificate chain and key. */
+  gatewayTls?: { cert: Buffer; key: Buffer };
   temporalPort?: number;
   workers: WorkerSpec[];
   log?: (line: string) => void;
@@ -40,6 +50,8 @@ export interface StackOptions {
 
 export interface Stack extends StackInfo {
   consoleUrl: string;
+  /** A one-click console link with a single-use login code (never the token), landing on `to`. */
+  loginUrl(to?: string): string;
   /** The supervised local trainer workers. */
   workers: SupervisedWorker[];
   stop(): Promise<void>;
@@ -49,11 +61,16 @@ export interface Stack extends StackInfo {
 // compile on each start or restart) and the sources through tsx otherwise.
 const slabBin = fileURLToPath(new URL('../bin/slab.js', import.meta.url));
 
-/** Spawn `slab worker` as a child process that inherits nothing but our addresses. */
+/**
+ * Spawn `slab worker` as a child process that inherits nothing but our addresses and the
+ * ingest-only token (`info.ingestToken`): a trainer never holds the control token when one is given.
+ */
 export function spawnTrainerWorker(spec: WorkerSpec, info: StackInfo, stateDir: string, log: (l: string) => void): ChildProcess {
   const args = [slabBin, 'worker', '--queue', spec.queue, '--plugin', spec.plugins.join(','), '--temporal', info.temporalAddress, '--gateway', info.gatewayUrl, '--checkpoints', join(stateDir, 'checkpoints')];
   if (spec.concurrency) args.push('--concurrency', String(spec.concurrency));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SLAB_TOKEN: info.token } });
+  const env: NodeJS.ProcessEnv = { ...process.env, SLAB_TOKEN: info.ingestToken ?? info.token };
+  delete env.SLAB_INGEST_TOKEN;
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   const prefix = `[worker ${spec.queue}] `;
   child.stdout?.on('data', (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((l) => log(prefix + l)));
   child.stderr?.on('data', (b: Buffer) => b.toString().split('\n').filter(Boolean).forEach((l) => log(prefix + l)));
@@ -132,6 +149,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   // Before anything else touches the directory: a second stack on it is refused, naming the holder.
   const lock = lockStateDir(opts.stateDir);
   const token = resolveToken(opts.stateDir);
+  const ingestToken = resolveIngestToken(opts.stateDir);
   const stops: (() => Promise<void>)[] = [async () => lock.release()];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((e: unknown) => log(`stop: ${String(e)}`));
@@ -142,30 +160,36 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (opts.temporalAddress) temporal = { address: opts.temporalAddress };
     else {
       log('starting Temporal dev server…');
-      const dev = await startDevServer({ stateDir: join(opts.stateDir, 'temporal'), port: opts.temporalPort, logFile: join(opts.stateDir, 'temporal.log') });
+      const dev = await startDevServer({ stateDir: join(opts.stateDir, 'temporal'), port: opts.temporalPort, headless: !opts.ui, logFile: join(opts.stateDir, 'temporal.log') });
       stops.push(() => dev.stop());
       temporal = dev;
     }
 
-    const connection = await connectTemporal(temporal.address);
+    const connection = await connectTemporal(temporal.address, opts.temporalTls);
     stops.push(() => connection.close());
     const consoleDir = await buildConsole();
     const gateway = await startGateway({
       port: opts.gatewayPort ?? DEFAULT_GATEWAY_PORT,
+      host: opts.gatewayHost,
+      tls: opts.gatewayTls,
       dbPath: opts.store ?? join(opts.stateDir, 'slab.sqlite'),
       ...(opts.store && parseStoreUrl(opts.store).kind === 'postgres' ? { blobDir: join(opts.stateDir, 'blobs') } : {}),
       token,
-      control: createTemporalSweepControl(connection),
+      // Trainer workers stream metrics and checkpoints with this; it cannot submit or cancel.
+      credentials: [{ token: ingestToken, scopes: ['ingest'] }],
+      control: createTemporalSweepControl(connection, { namespace: opts.temporalNamespace }),
       consoleDir,
       // Submits get the CLI's whole check (plugin schemas, replay tables), not only the spec's shape.
       parseSpec: (text) => checkSpec(text),
     });
     stops.push(() => gateway.close());
-    const info: StackInfo = { gatewayUrl: gateway.url, temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, token, pid: process.pid };
-    log(`gateway and console on ${gateway.url}`);
+    const gatewayUrl = selfUrl(gateway.url);
+    if (opts.gatewayTls) await checkTrustsItself(gatewayUrl);
+    const info: StackInfo = { gatewayUrl, temporalAddress: temporal.address, temporalUiUrl: temporal.uiUrl, token, ingestToken, pid: process.pid };
+    log(`gateway and console on ${gatewayUrl}`);
 
     const abort = new AbortController();
-    const orchestrator = runOrchestratorWorker({ address: temporal.address, gatewayUrl: gateway.url, token, signal: abort.signal });
+    const orchestrator = runOrchestratorWorker({ address: temporal.address, tls: opts.temporalTls, namespace: opts.temporalNamespace, gatewayUrl, token, signal: abort.signal });
     stops.push(async () => {
       abort.abort();
       await orchestrator.catch(() => undefined);
@@ -175,10 +199,31 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const workers = opts.workers.map((spec) => superviseTrainerWorker(spec, info, opts.stateDir, log, opts.alert));
     for (const w of workers) stops.push(() => w.stop());
     writeStackInfo(info, opts.stateDir);
-    return { ...info, consoleUrl: gateway.url, workers, stop };
+    return { ...info, consoleUrl: gatewayUrl, loginUrl: (to) => selfUrl(gateway.loginUrl(to)), workers, stop };
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+/** The gateway's URL as this machine dials it: a wildcard listen address becomes loopback. */
+function selfUrl(url: string): string {
+  return url.replace(/^(https?:\/\/)(0\.0\.0\.0|\[::\])(?=:)/, '$1127.0.0.1');
+}
+
+/**
+ * The orchestrator in this process and local workers dial the gateway over https: refuse to start
+ * when that fails (untrusted CA, a certificate not naming the address) instead of failing every report.
+ */
+async function checkTrustsItself(url: string): Promise<void> {
+  try {
+    await fetch(`${url}/healthz`);
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(
+      `gateway: ${url} does not pass this process's own TLS check (${cause?.code ?? cause?.message ?? (err as Error).message}); ` +
+        'pass --ca FILE (or SLAB_CA) with the CA that signed --tls-cert, and give the certificate this address as a subject name (e.g. IP:127.0.0.1)',
+    );
   }
 }
 

@@ -1,4 +1,4 @@
-export { connectTemporal, connectWorker, DEFAULT_TEMPORAL_ADDRESS } from './connect';
+export { connectTemporal, connectWorker, DEFAULT_TEMPORAL_ADDRESS, type TemporalTls } from './connect';
 export { createTemporalSweepControl, waitingForWorkers, WAITING_AFTER_MS, type PendingActivityLike, type TemporalSweepControl, type SweepControlOptions } from './control';
 export { createOrchestratorActivities, type GatewayLike, type OrchestratorDeps } from './activities';
 export { fitSweep, groupDimensions, type SweepFit } from './fit';

@@ -10,12 +10,14 @@ import { ORCHESTRATOR_QUEUE } from '@slab/orchestration';
 import { type CheckpointStoreLike, GatewayCheckpoints, MetricEmitter, createTrialActivities, type MetricEmitterLike, type TrainerPlugin } from '@slab/worker-sdk';
 import { createOrchestratorActivities, type GatewayLike } from './activities';
 import { sweepWorkflowBundle } from './bundle';
-import { connectWorker } from './connect';
+import { connectWorker, type TemporalTls } from './connect';
 
 interface ConnectionOptions {
   /** An open connection (tests, or several workers in one process); otherwise `address` is dialled. */
   connection?: NativeConnection;
   address?: string;
+  /** TLS (mTLS) to the frontend at `address`. */
+  tls?: TemporalTls;
   namespace?: string;
   /** Stops the worker (graceful shutdown) when aborted. */
   signal?: AbortSignal;
@@ -53,7 +55,7 @@ export interface TrainerWorkerOptions extends ConnectionOptions {
 
 async function connectionFor(opts: ConnectionOptions): Promise<{ connection: NativeConnection; owned: boolean }> {
   if (opts.connection) return { connection: opts.connection, owned: false };
-  return { connection: await connectWorker(opts.address), owned: true };
+  return { connection: await connectWorker(opts.address, opts.tls), owned: true };
 }
 
 /** Runs `worker` until it stops or `signal` aborts, then closes a connection we opened. */
