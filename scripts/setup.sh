@@ -44,6 +44,10 @@ log "Jane Austen corpus: $(bash scripts/janeaustenr.sh)"
 log "$(bash scripts/tfjs-node.sh)"
 
 log "Temporal CLI: $(bash infra/temporal/install.sh)"
+# helm, kubeconform and the Kubernetes schemas for the chart's test (go install; the first build of helm
+# took 31 min on the shared 2-core machine at load average 30-40; cached afterwards).
+# Never fatal: without them only infra/helm's test fails, saying what is missing.
+log "Kubernetes tools: $(bash infra/helm/install.sh || echo 'not installed (see above); the chart test will fail')"
 
 log "building the console"
 npx tsx apps/console/src/build.ts >/dev/null
