@@ -27,6 +27,8 @@ export interface TrialStreamLike {
 export interface MetricEmitterLike {
   /** `attempt` is the fencing token: the gateway refuses an attempt's frames once a newer one opened the trial. */
   openTrial(sweepId: string, trialId: string, attempt?: number): TrialStreamLike;
+  /** Forgets a finished stream once everything it sent was acked (MetricEmitter.release). */
+  release?(stream: TrialStreamLike): boolean;
 }
 
 export interface TrialActivityDeps {
@@ -203,6 +205,8 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
       await uploads?.settle(flushTimeoutMs);
       try {
         await stream.flush(flushTimeoutMs);
+        // Every call site is after the trial's last event: nothing more will be written to this stream.
+        emitter.release?.(stream);
       } catch (err) {
         // A refused stream is final (a newer attempt owns the trial); otherwise the emitter keeps
         // unacked frames and resends them after reconnecting. Either way the trial's result stands.

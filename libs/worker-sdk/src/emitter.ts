@@ -313,6 +313,23 @@ export class MetricEmitter {
     return stream;
   }
 
+  /**
+   * Forgets a finished trial's stream once the gateway acked everything it sent, so a long-lived worker
+   * does not keep one stream per trial it ever ran. A stream with unacked frames stays (they are resent
+   * after a reconnect); a newer stream of the same trial is left alone. Returns whether it was released.
+   */
+  release(stream: object): boolean {
+    const s = stream as Partial<TrialStream>;
+    if (typeof s.trialId !== 'string' || this.trials.get(s.trialId) !== stream || (s.unacked ?? 0) > 0) return false;
+    this.trials.delete(s.trialId);
+    return true;
+  }
+
+  /** Streams this emitter holds (open trials and finished ones still waiting for acks). */
+  get openTrials(): number {
+    return this.trials.size;
+  }
+
   /** Stops reconnecting and closes the socket. Call `flush()` on the streams first to wait for acks. */
   async close(): Promise<void> {
     if (this.closed) return;

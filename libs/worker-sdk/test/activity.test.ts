@@ -18,8 +18,13 @@ function recordingEmitter() {
   const points: { trialId: string; step: number; name: string; value: number }[] = [];
   const events: { trialId: string; status: string; info?: Record<string, unknown> }[] = [];
   let flushes = 0;
+  let released = 0;
   const attempts: number[] = [];
   const emitter: MetricEmitterLike = {
+    release: () => {
+      released += 1;
+      return true;
+    },
     openTrial: (_sweepId, trialId, attempt) => {
       attempts.push(attempt ?? -1);
       return {
@@ -31,7 +36,7 @@ function recordingEmitter() {
       };
     },
   };
-  return { emitter, points, events, attempts, flushes: () => flushes };
+  return { emitter, points, events, attempts, flushes: () => flushes, released: () => released };
 }
 
 /** A tiny trainer: `steps` steps of loss 1/(step+1), checkpoint each step; diverges when lr > 1. */
@@ -90,6 +95,7 @@ describe('runTrial activity', () => {
     expect(rec.events.map((e) => e.status)).toEqual(['running', 'completed']);
     expect(rec.events[1].info).toMatchObject({ backend: 'test-cpu', steps: 10 });
     expect(rec.flushes()).toBe(1);
+    expect(rec.released()).toBe(1); // the worker forgets the trial's stream once it is acked
     expect(existsSync(join(root, 's1', 's1-t0000'))).toBe(true);
   });
 

@@ -215,6 +215,24 @@ describe('MetricEmitter', () => {
     await expect(stale.flush(100)).rejects.toThrow(/attempt 1 of trial "s-t0007" was superseded by attempt 2/);
   });
 
+  it('releases a finished stream once everything is acked, never one with frames still unacked', async () => {
+    const { gw, emitter } = await setup({ maxBatch: 5 });
+    gw.autoAck = false;
+    const stream = emitter.openTrial('s', 's-t0009', 1);
+    for (let i = 0; i < 10; i++) stream.point(i, 'l', i);
+    await gw.until((r) => r.filter((x) => x.frame.kind === 'metrics').length === 2);
+    expect(stream.unacked).toBeGreaterThan(0);
+    expect(emitter.release(stream)).toBe(false);
+    expect(emitter.openTrials).toBe(1);
+    gw.autoAck = true;
+    gw.current!.terminate(); // the frames are resent over a new connection and acked there
+    await stream.flush(5000);
+    // A stale handle of another attempt is not the held stream: nothing is released.
+    expect(emitter.release(emitter.openTrial('s', 's-t0009', 0))).toBe(false);
+    expect(emitter.release(stream)).toBe(true);
+    expect(emitter.openTrials).toBe(0);
+  });
+
   it('validates its options', () => {
     expect(() => new MetricEmitter({ url: '', token: 't', workerId: 'w' })).toThrow('MetricEmitter: url: expected a non-empty string');
     expect(() => new MetricEmitter({ url: 'ws://127.0.0.1:1/ws', token: 't', workerId: 'w', maxBatch: 0 })).toThrow(
