@@ -15,6 +15,19 @@ export function downloadButtons(kinds: DownloadKind[]): string {
   return `<span class="downloads">${kinds.map((k) => `<button type="button" class="download" data-download="${k}" title="download as ${k.toUpperCase()}">${k.toUpperCase()}</button>`).join('')}</span>`;
 }
 
+/**
+ * Makes a drawn plot downloadable: `root` (holding one `<svg viewBox>`) becomes a download scope
+ * named `<sweep>-<name>` (the sweep from the address) with SVG and PNG buttons in its corner.
+ * Call it after the plot's markup is in place; plots drawn by plot/chart.ts get it already.
+ */
+export function offerDownloads(root: HTMLElement, name: string): HTMLElement {
+  const sweep = /^#\/sweeps\/([^/?]+)/.exec(location.hash)?.[1];
+  root.setAttribute('data-download-scope', '');
+  root.dataset.downloadName = fileStem(sweep ? `${decodeURIComponent(sweep)}-${name}` : name);
+  root.insertAdjacentHTML('afterbegin', downloadButtons(['svg', 'png']));
+  return root;
+}
+
 /** A safe file stem: letters, digits, `.`, `_` and `-`; runs of anything else become one `-`. */
 export function fileStem(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'download';

@@ -3,7 +3,7 @@
  * gridlines, lines (solid or dashed), optional shaded bands, point markers with optional interval
  * whiskers, and a hover readout of the nearest point. Pure DOM, no chart library.
  */
-import { downloadButtons, fileStem } from '../download';
+import { offerDownloads } from '../download';
 import { esc } from '../format';
 import { forTheme } from '../theme';
 import { linearTicks } from './intervals';
@@ -167,9 +167,7 @@ export function logLogChart(spec: ChartSpec): HTMLElement {
   parts.push(...labels);
   parts.push(`</g>`);
   parts.push(`<g class="hover" visibility="hidden"><line class="hover-x" y1="${M.top}" y2="${H - M.bottom}"/><circle class="hover-dot" r="4.5"/></g>`);
-  root.setAttribute('data-download-scope', '');
-  root.dataset.downloadName = downloadName(spec);
-  root.innerHTML = `${downloadButtons(['svg', 'png'])}<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(spec.yLabel)} against ${esc(spec.xLabel)}">
+  root.innerHTML = `<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${esc(spec.yLabel)} against ${esc(spec.xLabel)}">
 <defs><clipPath id="${clipId}"><rect x="${M.left}" y="${M.top - 2}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom + 4}"/></clipPath></defs>
 ${parts.join('\n')}</svg><div class="readout" hidden></div>`;
 
@@ -179,14 +177,7 @@ ${parts.join('\n')}</svg><div class="readout" hidden></div>`;
       hover.push({ px: x(a), py: y(b), color: l.color, text: `${l.describe ?? l.label} · ${spec.xLabel} ${fx(a)} · ${spec.yLabel} ${fy(b)}` });
   for (const m of markers) hover.push({ px: x(m.x), py: y(m.y), color: m.color, text: `${m.label} · ${spec.xLabel} ${fx(m.x)} · ${spec.yLabel} ${fy(m.y)}` });
   attachHover(root, hover, W, H);
-  return root;
-}
-
-/** The download's file stem: the spec's name, else `<sweep>-<y>-vs-<x>` (the sweep from the address). */
-function downloadName(spec: ChartSpec): string {
-  const sweep = /^#\/sweeps\/([^/?]+)/.exec(location.hash)?.[1];
-  const stem = spec.name ?? `${spec.yLabel}-vs-${spec.xLabel}`;
-  return fileStem(sweep ? `${decodeURIComponent(sweep)}-${stem}` : stem);
+  return offerDownloads(root, spec.name ?? `${spec.yLabel}-vs-${spec.xLabel}`);
 }
 
 /** The rightmost point of a line that lies inside the plot area, in pixels. */

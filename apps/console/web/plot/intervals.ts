@@ -2,7 +2,9 @@
  * A dot-and-whisker chart: one row per item, its estimate as a dot and its interval as a bar on a
  * shared linear axis, best first. Used to compare the groups' predictions at the target.
  */
+import { offerDownloads } from '../download';
 import { esc } from '../format';
+import { forTheme } from '../theme';
 
 export interface IntervalRow {
   id: string;
@@ -55,14 +57,15 @@ export function intervalChart(rows: IntervalRow[], xLabel: string, format: (v: n
   parts.push(`<text class="axis-label" x="${(left + width - right) / 2}" y="${H - 8}" text-anchor="middle">${esc(xLabel)}</text>`);
   ok.forEach((r, i) => {
     const cy = top + i * rowH + rowH / 2;
+    const color = forTheme(r.color);
     const bar =
       r.lo !== undefined && r.hi !== undefined && Number.isFinite(r.lo) && Number.isFinite(r.hi)
-        ? `<line x1="${x(r.lo).toFixed(1)}" x2="${x(r.hi).toFixed(1)}" y1="${cy}" y2="${cy}" stroke="${r.color}" stroke-width="${r.highlight ? 3.5 : 2.2}" stroke-linecap="round" stroke-opacity="0.75"/>`
+        ? `<line x1="${x(r.lo).toFixed(1)}" x2="${x(r.hi).toFixed(1)}" y1="${cy}" y2="${cy}" stroke="${color}" stroke-width="${r.highlight ? 3.5 : 2.2}" stroke-linecap="round" stroke-opacity="0.75"/>`
         : '';
     parts.push(
-      `<g class="interval${r.highlight ? ' best' : ''}" data-group="${esc(r.id)}">${r.highlight ? `<rect x="2" y="${cy - rowH / 2 + 2}" width="${width - 4}" height="${rowH - 4}" rx="5" class="row-highlight"/>` : ''}<text class="row-label" x="${left - 10}" y="${cy}" dy="0.32em" text-anchor="end">${esc(r.label)}</text>${bar}<circle cx="${x(r.value).toFixed(1)}" cy="${cy}" r="${r.highlight ? 5.5 : 4.5}" fill="${r.color}"/></g>`,
+      `<g class="interval${r.highlight ? ' best' : ''}" data-group="${esc(r.id)}">${r.highlight ? `<rect x="2" y="${cy - rowH / 2 + 2}" width="${width - 4}" height="${rowH - 4}" rx="5" class="row-highlight"/>` : ''}<text class="row-label" x="${left - 10}" y="${cy}" dy="0.32em" text-anchor="end">${esc(r.label)}</text>${bar}<circle cx="${x(r.value).toFixed(1)}" cy="${cy}" r="${r.highlight ? 5.5 : 4.5}" fill="${color}"/></g>`,
     );
   });
   root.innerHTML = `<svg viewBox="0 0 ${width} ${H}" role="img" aria-label="${esc(xLabel)} per group">${parts.join('\n')}</svg>`;
-  return root;
+  return offerDownloads(root, `${xLabel}-per-group`);
 }
