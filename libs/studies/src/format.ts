@@ -1,5 +1,7 @@
 /** Plain-text rendering of a study's answer (what `slab status` prints). */
 import type { StudyResult } from './sweep';
+import type { HyperparameterStudy, Estimate } from './hyperparameters';
+import type { OvertrainingStudy } from './overtraining';
 
 const g = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Number(v.toPrecision(digits)).toString());
 const pct = (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '—');
@@ -24,6 +26,8 @@ export function formatStudy(s: StudyResult): string {
     }
     return lines.join('\n');
   }
+  if (s.kind === 'hyperparameters') return formatHyperparameters(s.metric, s.result);
+  if (s.kind === 'overtraining') return formatOvertraining(s.metric, s.downstream, s.result);
   lines.push(`study lr-annealing (Tissue et al. 2024) on ${s.metric}, λ = ${s.byWidth[0]?.result.lambda ?? 0.999}`);
   for (const { width, result: r } of s.byWidth) {
     if (width !== null) lines.push(` width ${width}:`);
@@ -36,5 +40,48 @@ export function formatStudy(s: StudyResult): string {
       lines.push(`  held out ${p.schedule} (fitted on ${p.fittedOn.join(', ')}${p.converged ? '' : ', NOT converged'}): mean error ${pct(p.meanRelError)} over ${p.points.length} points, final loss error ${pct(p.finalRelError)}`);
     }
   }
+  return lines.join('\n');
+}
+
+/** Large counts (N, D, C) in exponent form: 1.92e+7. */
+const big = (v: number): string => (Math.abs(v) >= 1e5 ? Number(v.toPrecision(3)).toExponential() : g(v));
+const iv = (e: Estimate | null | undefined, digits = 3): string => (e ? `${g(e.value, digits)} [${g(e.lo, digits)}, ${g(e.hi, digits)}]` : '—');
+
+function formatHyperparameters(metric: string, r: HyperparameterStudy): string {
+  const lvl = `${Math.round(r.level * 100)}%`;
+  const lines = [`study hyperparameters (Step Law, Li et al. 2025) on final ${metric}: optimum of a quadratic surface in (ln η, ln B) per (N, D), ${lvl} intervals`];
+  for (const o of r.groups) {
+    const grid = o.gridBest ? `grid best η ${g(o.gridBest.learningRate)}, B ${o.gridBest.batchSize}: ${g(o.gridBest.loss, 4)}` : 'no finished run';
+    lines.push(`  N ${big(o.params)} D ${big(o.data)}: η* ${iv(o.learningRate)}, B* ${iv(o.batchSize)}, loss ${g(o.loss, 4)} (${grid}; surface on the best ${o.fitted} of ${o.finished} finished runs of ${o.runs}, rms residual ${g(o.rmse, 2)})`);
+    if (o.problem) lines.push(`    doubt: ${o.problem}`);
+  }
+  const lr = r.learningRate;
+  if (lr) lines.push(`  η*(N, D) = ${iv(lr.coefficient)} · N^${iv(lr.exponents.N)} · D^${iv(lr.exponents.D)} (${lr.points} optima; Step Law: 1.79·N^−0.713·D^0.307)`);
+  const b = r.batchSize;
+  if (b) lines.push(`  B*(D) = ${iv(b.coefficient)} · D^${iv(b.exponents.D)} sequences (${b.points} optima; Step Law: 0.58·D^0.571 in tokens)`);
+  if (r.lrBatchSlope !== null) lines.push(`  d ln η*/d ln B along the surfaces: median ${g(r.lrBatchSlope)} (0.5: square-root rule, 1: linear rule)`);
+  for (const n of r.notes) lines.push(`  note: ${n}`);
+  return lines.join('\n');
+}
+
+function formatOvertraining(metric: string, downstream: string, r: OvertrainingStudy): string {
+  const lvl = `${Math.round(r.level * 100)}%`;
+  const lines = [`study overtraining (Gadre et al. 2024) on final ${metric} and top-1 error = 1 − ${downstream}; M = D/N from ${g(r.multipliers.min)} to ${g(r.multipliers.max)} in the fit`];
+  const law = (name: string, l: OvertrainingStudy['lossLaw']) => {
+    if (!l) return;
+    const ps = Object.entries(l.params).map(([k, p]) => `${k} ${iv(p)}`).join(', ');
+    lines.push(`  ${name} (${l.points} runs${l.converged ? '' : ', NOT converged'}, rmsle ${g(l.rmsle, 2)}): ${l.formula}`);
+    lines.push(`    ${ps}`);
+    if (l.warning) lines.push(`    doubt: ${l.warning}`);
+  };
+  law('L(C, M)', r.lossLaw);
+  law('Err(L)', r.errorLaw);
+  for (const p of r.predictions) {
+    lines.push(`  held out N ${big(p.params)} D ${big(p.data)} (M ${g(p.multiplier)}, C ${big(p.compute)}):`);
+    lines.push(`    loss predicted ${iv(p.loss.predicted, 4)} (${lvl}), measured ${g(p.loss.actual, 4)}, error ${p.loss.relError === null ? '—' : pct(p.loss.relError)}`);
+    if (p.error) lines.push(`    top-1 error predicted ${iv(p.error.predicted)} (${lvl}, both fits' bootstrap), measured ${g(p.error.actual)}, error ${p.error.relError === null ? '—' : pct(p.error.relError)}; Err at the measured loss ${g(p.error.fromActualLoss)}`);
+    if (p.warning) lines.push(`    doubt: ${p.warning}`);
+  }
+  for (const n of r.notes) lines.push(`  note: ${n}`);
   return lines.join('\n');
 }

@@ -3,18 +3,25 @@
  * /trials and /metrics shapes, typed structurally so this library needs no API dependency).
  */
 import { lrAnnealingStudy, type AnnealingStudy, type ScheduleCurve } from './annealing';
+import { hyperparameterStudy, type HyperparameterRun, type HyperparameterStudy } from './hyperparameters';
+import { overtrainingStudy, type OvertrainingRun, type OvertrainingStudy } from './overtraining';
 import { lrSensitivity, type SensitivityRun, type SensitivityStudy } from './sensitivity';
 
 /** The spec's `study` section (libs/spec validates it). */
 export type StudySpec =
   | { kind: 'lr-sensitivity'; cap?: number; metric?: string }
-  | { kind: 'lr-annealing'; holdout?: string[]; lambda?: number; metric?: string };
+  | { kind: 'lr-annealing'; holdout?: string[]; lambda?: number; metric?: string }
+  | { kind: 'hyperparameters'; metric?: string; bootstrap?: number }
+  | { kind: 'overtraining'; metric?: string; downstream?: string; holdout?: { width: number; data: number }[]; bootstrap?: number };
 
 export interface StudyTrial {
   id: string;
   status: string;
   config: Record<string, unknown>;
   final?: Record<string, number | null>;
+  /** Parameters N and training tokens D as the trainer reported them (the repetition study reads them). */
+  params?: number;
+  data?: number;
 }
 
 export interface StudyMetric {
@@ -27,7 +34,9 @@ export interface StudyMetric {
 /** lr-annealing is fitted per model (Tissue et al. fit one law per model size): one answer per width. */
 export type StudyResult =
   | { kind: 'lr-sensitivity'; metric: string; result: SensitivityStudy }
-  | { kind: 'lr-annealing'; metric: string; byWidth: { width: number | null; result: AnnealingStudy }[] };
+  | { kind: 'lr-annealing'; metric: string; byWidth: { width: number | null; result: AnnealingStudy }[] }
+  | { kind: 'hyperparameters'; metric: string; result: HyperparameterStudy }
+  | { kind: 'overtraining'; metric: string; downstream: string; result: OvertrainingStudy };
 
 /**
  * Metric curves a study reads besides the trials' final metrics, fetched by name (a sweep stores many
@@ -64,6 +73,11 @@ export function studyFromSweep(spec: StudySpec, trials: readonly StudyTrial[], m
   const ended = trials.filter((t) => ENDED.has(t.status));
   if (!ended.length) throw new Error(`study ${spec.kind}: no trial has finished yet`);
   const metric = spec.metric ?? 'eval_loss';
+  if (spec.kind === 'hyperparameters') return { kind: spec.kind, metric, result: hyperparameterStudy(hyperparameterRuns(ended, metric), { bootstrap: spec.bootstrap }) };
+  if (spec.kind === 'overtraining') {
+    const downstream = spec.downstream ?? 'eval_acc';
+    return { kind: spec.kind, metric, downstream, result: overtrainingStudy(overtrainingRuns(spec, ended, metric, downstream), { bootstrap: spec.bootstrap }) };
+  }
   if (spec.kind === 'lr-sensitivity') {
     const attn = lastValues(metrics, 'attn_logit_max');
     const outMax = lastValues(metrics, 'output_logit_max');
@@ -103,4 +117,43 @@ export function studyFromSweep(spec: StudySpec, trials: readonly StudyTrial[], m
     result: lrAnnealingStudy(curves.filter((c) => c.width === width), { holdout: spec.holdout, lambda: spec.lambda }),
   }));
   return { kind: spec.kind, metric, byWidth };
+}
+
+/** N as the trainer reported it (completed trials), else undefined. */
+const reportedParams = (t: StudyTrial): number | undefined => (Number(t.params) > 0 ? Number(t.params) : undefined);
+
+function hyperparameterRuns(ended: readonly StudyTrial[], metric: string): HyperparameterRun[] {
+  return ended.flatMap((t) => {
+    const params = reportedParams(t);
+    const data = Number(t.data ?? t.config.data);
+    const learningRate = Number(t.config.learningRate);
+    const batchSize = Number(t.config.batchSize);
+    if (!(learningRate > 0) || !(batchSize > 0)) throw new Error(`study hyperparameters: trial ${t.id} needs config.learningRate and config.batchSize (sweep them as dimensions)`);
+    // A diverged run reports no N; its (N, D) group is the one of its width, found through a sibling.
+    const N = params ?? ended.find((o) => o.config.width === t.config.width && reportedParams(o))?.params;
+    if (!N || !(data > 0)) return [];
+    const loss = t.status === 'completed' ? t.final?.[metric] ?? null : null;
+    return [{ params: N, data, learningRate, batchSize, loss }];
+  });
+}
+
+/** Held out: the spec's { width, data } runs, else the run with the largest compute 6ND. */
+function overtrainingRuns(spec: Extract<StudySpec, { kind: 'overtraining' }>, ended: readonly StudyTrial[], metric: string, downstream: string): OvertrainingRun[] {
+  const done = ended.filter((t) => t.status === 'completed' && reportedParams(t));
+  const runs = done.map((t) => {
+    const acc = t.final?.[downstream];
+    return {
+      trialId: t.id,
+      params: reportedParams(t) as number,
+      data: Number(t.data ?? t.config.data),
+      loss: t.final?.[metric] ?? null,
+      accuracy: typeof acc === 'number' && Number.isFinite(acc) ? acc : null,
+      heldOut: spec.holdout ? spec.holdout.some((h) => h.width === t.config.width && h.data === t.config.data) : false,
+    };
+  });
+  if (!spec.holdout && runs.length) {
+    const largest = runs.reduce((a, b) => (b.params * b.data > a.params * a.data ? b : a));
+    largest.heldOut = true;
+  }
+  return runs;
 }

@@ -1,10 +1,12 @@
 /**
  * `slab predict ID`: answer questions from a sweep's latest fit, with bootstrap intervals — loss at
  * a point, the compute-optimal allocation at a budget, the compute needed for a target loss, or (alone)
- * the sweep's own target.
+ * the sweep's own target. `--hyperparameters N=…,D=…` answers from a hyperparameters study instead: the
+ * peak LR η*(N, D) and batch size B*(D) of the Step Law fitted to the sweep.
  */
 import type { Command } from 'commander';
 import { computeForLoss, computeOptimalFrontier, getLaw, intervalWarning, predictInterval, type FitReport } from '@slab/laws';
+import { evaluatePowerLaw, type HyperparameterStudy } from '@slab/studies';
 import { sci } from '../format';
 import { CliError, gatewayClient } from './client';
 import { parseTargetList, resolveTarget } from './fit-input';
@@ -34,6 +36,7 @@ const iv = (i?: [number, number]) => (i ? ` [${f4(i[0])}, ${f4(i[1])}]` : '');
 
 export interface PredictOptions {
   at?: string;
+  hyperparameters?: string;
   compute?: string;
   loss?: string;
   level: string;
@@ -91,6 +94,30 @@ export function answerFromReport(
   return { out, lines };
 }
 
+/**
+ * "Which LR and batch size for N, D": η*(N, D) and B*(D) from a hyperparameters study, each with its
+ * interval (replicates of the per-(N, D) optima carried through the power-law fits).
+ */
+export function hyperparameterAnswer(study: HyperparameterStudy, point: string, levelText = '0.95'): { out: Record<string, unknown>; lines: string[] } {
+  const level = Number(levelText);
+  if (!(level > 0 && level < 1)) throw new CliError(`--level: expected a number in (0, 1), got "${levelText}"`);
+  const x = parseAssignments(point, '--hyperparameters');
+  const extra = Object.keys(x).filter((k) => k !== 'N' && k !== 'D');
+  if (!(x.N > 0) || !(x.D > 0) || extra.length) throw new CliError(`--hyperparameters: expected N=<parameters>,D=<tokens>, both positive, got "${point}"`);
+  if (!study.learningRate || !study.batchSize) throw new CliError(`--hyperparameters: the sweep's study has no fitted law yet: ${study.notes.join('; ')}`);
+  const lr = evaluatePowerLaw(study.learningRate, { N: x.N, D: x.D }, level);
+  const batch = evaluatePowerLaw(study.batchSize, { D: x.D }, level);
+  const pct = `${Math.round(level * 100)}%`;
+  const doubts = [...study.notes, ...(x.N > Math.max(...study.groups.map((g) => g.params)) * 10 ? ['N is more than 10× the largest swept model: a long extrapolation'] : [])];
+  const out = { N: x.N, D: x.D, learningRate: lr, batchSize: batch, level, ...(doubts.length ? { notes: doubts } : {}) };
+  const lines = [
+    `peak learning rate η*(N=${f4(x.N)}, D=${f4(x.D)}): ${f4(lr.value)} (${pct} [${f4(lr.lo)}, ${f4(lr.hi)}])`,
+    `batch size B*(D=${f4(x.D)}): ${f4(batch.value)} sequences (${pct} [${f4(batch.lo)}, ${f4(batch.hi)}])`,
+    ...doubts.map((d) => `  note: ${d}`),
+  ];
+  return { out, lines };
+}
+
 export function registerPredictCommand(program: Command): void {
   program
     .command('predict')
@@ -99,10 +126,22 @@ export function registerPredictCommand(program: Command): void {
     .option('--at <point>', 'law variables, e.g. N=1e9,D=2e10 (C = 6ND and M = D/N are derived; several separated by ";")')
     .option('--compute <flops>', 'compute-optimal N, D and loss at this many FLOPs (laws in N and D)')
     .option('--loss <value>', 'compute (or size) needed to reach this loss')
+    .option('--hyperparameters <point>', 'peak LR and batch size for N=…,D=… from the sweep\'s hyperparameters study (Step Law)')
     .option('--level <p>', 'interval level', '0.95')
     .option('--json', 'machine-readable output')
     .option('--gateway <url>', 'gateway URL')
     .action(async (id: string, opts: PredictOptions) => {
+      if (opts.hyperparameters) {
+        const client = gatewayClient(opts);
+        const [detail, trials] = await Promise.all([client.getSweep(id), client.trials(id)]);
+        const study = await (await import('./study')).sweepStudy(client, id, detail.sweep.specYaml, trials);
+        if (study?.kind !== 'hyperparameters') throw new CliError(`--hyperparameters: sweep ${id} is not a hyperparameters study (its spec's study.kind is ${study?.kind ?? 'absent'})`);
+        const { out, lines } = hyperparameterAnswer(study.result, opts.hyperparameters, opts.level);
+        if (opts.json) return console.log(JSON.stringify(out, null, 2));
+        console.log(`hyperparameters study of ${id} (Step Law fitted on ${study.result.learningRate?.points ?? 0} optima)`);
+        for (const l of lines) console.log(l);
+        return;
+      }
       const fits = await gatewayClient(opts).fits(id);
       const row = fits[fits.length - 1];
       if (!row || row.summary.skipped) throw new CliError(`sweep ${id} has no fit yet${row?.summary.skipped ? ` (${row.summary.skipped})` : ''}`);

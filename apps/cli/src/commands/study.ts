@@ -18,7 +18,7 @@ export async function sweepStudy(client: GatewayClient, id: string, specYaml: st
   const study = parsed.spec.study;
   const rows = (await Promise.all(metricsFor(study).map((name) => client.sweepMetrics(id, name)))).flat();
   const metrics: StudyMetric[] = rows.map((r) => ({ trialId: r.trialId, step: r.step, name: r.name, value: r.value }));
-  return studyFromSweep(study, trials.map((t) => ({ id: t.id, status: t.status, config: { ...t.config }, final: t.final })), metrics);
+  return studyFromSweep(study, trials.map((t) => ({ id: t.id, status: t.status, config: { ...t.config }, final: t.final, params: t.params, data: t.data })), metrics);
 }
 
 /** Prints the study section of `slab status` (nothing when the spec names no study). */
