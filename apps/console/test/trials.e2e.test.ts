@@ -14,14 +14,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GatewayClient } from '@slab/api';
 import { startGateway } from '@slab/gateway';
 import type { SweepStatus } from '@slab/orchestration';
+import { fitSweep } from '@slab/orchestration-node';
 import type { MetricPoint } from '@slab/proto';
-import type { TrialResult } from '@slab/spec';
+import { parseSpec, type TrialResult } from '@slab/spec';
 import { openStore } from '@slab/store';
 import { buildConsole } from '../src';
 
 const CHROMIUM = '/usr/bin/chromium';
 const TOKEN = 'console-trials-token';
 const SWEEP = 'trials-lm';
+/** A finished width × tokens grid with a fitted Chinchilla law and held-out runs, for the dark fit plots. */
+const FITTED = 'trials-fitted';
 const outputDir = join(import.meta.dirname, 'output');
 const WIDTHS = [16, 32, 64, 128];
 const DATA = [49152, 147456];
@@ -107,6 +110,23 @@ describe('trials, curves, the per-trial page, downloads and dark mode', () => {
     // The running trial's checkpoint, uploaded as a worker does.
     const put = await fetch(`${gateway.url}/api/sweeps/${SWEEP}/trials/${id(6)}/checkpoint?step=96&attempt=2`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/octet-stream' }, body: new Uint8Array(3000).fill(7) });
     expect(put.status).toBe(201);
+
+    // A fitted sweep: examples/quickstart.yaml's law (Chinchilla, held-out runs) on a 3 × 3 grid.
+    const parsed = parseSpec(readFileSync(join(import.meta.dirname, '../../../examples/quickstart.yaml'), 'utf8'));
+    if (!parsed.ok) throw new Error(`examples/quickstart.yaml: ${JSON.stringify(parsed.issues)}`);
+    const spec = { ...parsed.spec, name: FITTED, law: { ...parsed.spec.law, bootstrap: 40 } };
+    const grid = [2e4, 8e4, 3.2e5].flatMap((N, a) =>
+      [4e3, 1.6e4, 6.4e4].map((D, b): TrialResult => ({ trialId: `${FITTED}-t${String(3 * a + b).padStart(4, '0')}`, status: 'completed', params: N, data: D, flops: 6 * N * D, final: { eval_loss: (0.4 + 40 / N ** 0.34 + 60 / D ** 0.28) * (1 + 0.01 * Math.sin(5 * a + b)) }, resumedFromStep: 0, steps: D / 32, backend: 'cpu', wallSeconds: 1 })),
+    );
+    const fitWriter = await openStore(dbPath);
+    await fitWriter.createSweep({ id: FITTED, name: FITTED, specYaml: `name: ${FITTED}\n` });
+    await fitWriter.close();
+    await client.report(FITTED, {
+      status: { sweepId: FITTED, name: FITTED, phase: 'completed', batch: 1, trials: { planned: 9, running: 0, completed: 9, diverged: 0, failed: 0 }, flopsSpent: grid.reduce((a, r) => a + r.flops, 0), budget: { trials: 9 } },
+      newTrials: grid.map((r) => ({ trialId: r.trialId, config: { params: r.params, data: r.data }, reason: 'grid' })),
+      finished: grid,
+      fit: await fitSweep(spec, grid),
+    });
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     mkdirSync(outputDir, { recursive: true });
@@ -389,5 +409,42 @@ describe('trials, curves, the per-trial page, downloads and dark mode', () => {
     await page.screenshot({ path: join(outputDir, 'dark-trial-800px.png'), fullPage: true });
     expect(errors).toEqual([]);
     await context.close();
+  }, 90_000);
+
+  it('draws a fitted law readably on both themes: lifted colours, hollow markers the card colour', async () => {
+    const colours = async (scheme: 'light' | 'dark') => {
+      const { context, page, errors } = await open(`#/sweeps/${FITTED}`, { colorScheme: scheme });
+      const fig = page.locator('figure[data-axis="N"]').first();
+      await fig.locator('path.band').first().waitFor({ timeout: 15_000 });
+      const got = await fig.evaluate((f) => {
+        const css = (el: Element | null, p: string) => (el ? getComputedStyle(el).getPropertyValue(p) : '');
+        return {
+          card: css(f.closest('.card'), 'background-color'),
+          band: css(f.querySelector('path.band'), 'fill'),
+          curve: css(f.querySelector('path.series'), 'stroke'),
+          hollow: css(f.querySelector('.marker.hollow'), 'fill'),
+          tick: css(f.querySelector('.tick-label'), 'fill'),
+        };
+      });
+      await page.screenshot({ path: join(outputDir, `fit-${scheme}.png`), fullPage: true });
+      expect(errors).toEqual([]);
+      await context.close();
+      return got;
+    };
+    const lightness = (rgb: string) => {
+      const [r, g, b] = rgb.match(/\d+/g)!.map(Number);
+      return (Math.max(r, g, b) + Math.min(r, g, b)) / 2 / 255;
+    };
+    const light = await colours('light');
+    const dark = await colours('dark');
+    // Held-out runs are hollow: filled with the card, so they read as hollow on either background.
+    expect(light.hollow).toBe(light.card);
+    expect(dark.hollow).toBe(dark.card);
+    expect(dark.card).toBe('rgb(23, 28, 35)');
+    // The law and its band keep their hue and are lifted well above the dark card.
+    expect(lightness(dark.curve)).toBeGreaterThan(lightness(light.curve));
+    expect(lightness(dark.curve) - lightness(dark.card)).toBeGreaterThan(0.35);
+    expect(lightness(dark.band)).toBeGreaterThan(lightness(light.band));
+    expect(lightness(dark.tick)).toBeGreaterThan(0.55);
   }, 90_000);
 });

@@ -159,7 +159,7 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
     if (u.kind === 'metrics') {
       for (const p of u.metrics.points) series.add(u.metrics.trialId, p.name, p.step, p.value);
       draw.curves();
-      if (u.metrics.points.some((p) => p.name === 'eval_loss')) draw.trials();
+      draw.trials(); // latest values of running trials, in any metric column
     } else if (u.kind === 'event') {
       const t = trials.find((x) => x.id === u.event.trialId);
       if (t) {
@@ -224,9 +224,15 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
     }
   });
 
+  // A running trial's duration grows between events: redraw the table while any trial runs.
+  const clock = setInterval(() => {
+    if (trials.some((t) => t.status === 'running')) draw.trials();
+  }, 5000);
+
   return {
     dispose() {
       disposed = true;
+      clearInterval(clock);
       live.close();
       Object.values(draw).forEach((d) => d.cancel());
       refreshState.cancel();
