@@ -149,12 +149,8 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
 
   function handleFrame(frame: ClientFrame): void {
     switch (frame.kind) {
-      case 'subscribe': {
-        // Answered in order (each after the previous one's snapshot), as a console expects.
-        const { sweepId } = frame.subscribe;
-        subscriptions = subscriptions.then(() => subscribe(sweepId)).catch(internalError);
-        return;
-      }
+      case 'subscribe':
+        return subscribe(frame.subscribe.sweepId);
       case 'hello': {
         const helloScopes = deps.auth.scopesOfToken(frame.hello.token);
         if (!helloScopes) {
@@ -204,7 +200,11 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
     }
   }
 
-  async function subscribe(sweepId: string): Promise<void> {
+  /**
+   * Checks a Subscribe at once (a flood is closed without waiting for the store); its answer, the
+   * snapshot or a refusal, is sent in order after the previous Subscribe's, as a console expects.
+   */
+  function subscribe(sweepId: string): void {
     if (!deps.auth.openReads && !scopes.has('read')) {
       send({ kind: 'error', error: { message: 'subscribe: this connection lacks the read scope', code: 'unauthenticated' } });
       return close(CloseCode.policyViolation, 'subscribe: read scope needed');
@@ -214,14 +214,20 @@ export function handleConnection(ws: WebSocket, deps: IngestDeps, conn: Connecti
       return close(CloseCode.policyViolation, 'subscribe: rate limit exceeded');
     }
     if (!deps.hub.subscribe(ws, sweepId, limits.maxSubscriptions)) {
-      return refuse('too-many', `subscribe.sweepId: at most ${limits.maxSubscriptions} subscriptions per connection`);
+      return answerInOrder(async () => refuse('too-many', `subscribe.sweepId: at most ${limits.maxSubscriptions} subscriptions per connection`));
     }
     subscribed = true;
     // Current state next, so a console needs no REST round trip to start drawing. Each update
     // goes through the hub's backpressure check, like live updates. (Subscribed first: a live
     // update stored meanwhile is delivered, at worst before the snapshot, never lost.)
-    for (const update of await deps.snapshot(sweepId)) {
-      if (!deps.hub.deliver(ws, encodeServerFrame({ kind: 'update', update }))) return;
-    }
+    answerInOrder(async () => {
+      for (const update of await deps.snapshot(sweepId)) {
+        if (!deps.hub.deliver(ws, encodeServerFrame({ kind: 'update', update }))) return;
+      }
+    });
+  }
+
+  function answerInOrder(answer: () => Promise<void>): void {
+    subscriptions = subscriptions.then(() => (ws.readyState === WebSocket.OPEN ? answer() : undefined)).catch(internalError);
   }
 }

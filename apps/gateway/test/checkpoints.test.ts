@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { GatewayCheckpoints } from '@slab/worker-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Gateway, startGateway } from '../src/index';
+import { testsUsePostgres } from '@slab/store/testing';
 import { Peer, quiet, tempDir, TOKEN } from './helpers';
 
 const INGEST = 'ingest-token-0123456789';
@@ -13,11 +14,14 @@ const T = 'sw1-t0000';
 
 let tmp: ReturnType<typeof tempDir>;
 let gw: Gateway;
+// Beside a SQLite file by default; a Postgres store has no file, so the same place is given.
+const blobsOf = (t: ReturnType<typeof tempDir>): string => join(t.dir, 'slab.db.blobs');
 
 beforeEach(async () => {
   tmp = tempDir();
   gw = await startGateway({
     dbPath: tmp.dbPath,
+    ...(testsUsePostgres() ? { blobDir: blobsOf(tmp) } : {}),
     token: TOKEN,
     port: 0,
     log: quiet,
@@ -57,7 +61,7 @@ describe('checkpoint endpoints', () => {
     expect((await client.pull({ sweepId: 'sw1', trialId: T }, 199))?.step).toBe(200);
 
     // One file per trial beside the database, no temporary files left behind.
-    const dir = join(`${tmp.dbPath}.blobs`, 'checkpoints', 'sw1', T);
+    const dir = join(blobsOf(tmp), 'checkpoints', 'sw1', T);
     expect(readdirSync(dir)).toEqual(['s200-a1.ckpt']);
   });
 
@@ -90,7 +94,7 @@ describe('checkpoint endpoints', () => {
     expect((await fetch(url('sw1', T))).status).toBe(401);
     expect((await fetch(url('sw1', T), { headers: { authorization: `Bearer ${READ}` } })).status).toBe(403);
     expect((await fetch(url('sw1', T), { headers: { authorization: 'Bearer not-a-token-at-all' } })).status).toBe(403);
-    expect(existsSync(join(`${tmp.dbPath}.blobs`, 'checkpoints', 'sw1', T))).toBe(false);
+    expect(existsSync(join(blobsOf(tmp), 'checkpoints', 'sw1', T))).toBe(false);
   });
 
   it('refuses bad parameters naming the field, and bodies over the size limit', async () => {
@@ -124,7 +128,7 @@ describe('checkpoint endpoints', () => {
       duplex: 'half',
     } as RequestInit);
     expect(streamed.status).toBe(413);
-    const dir = join(`${tmp.dbPath}.blobs`, 'checkpoints', 'sw1', T);
+    const dir = join(blobsOf(tmp), 'checkpoints', 'sw1', T);
     expect(readdirSync(dir)).toEqual([]);
     expect((await fetch(url('sw1', T), { headers: { authorization: `Bearer ${INGEST}` } })).status).toBe(204);
   });
@@ -143,7 +147,7 @@ describe('checkpoint endpoints', () => {
     });
     expect(res.status).toBe(204);
     expect(await client.pull({ sweepId: 'sw1', trialId: T }, -1)).toBeUndefined();
-    expect(existsSync(join(`${tmp.dbPath}.blobs`, 'checkpoints', 'sw1', T))).toBe(false);
+    expect(existsSync(join(blobsOf(tmp), 'checkpoints', 'sw1', T))).toBe(false);
     expect((await client.pull({ sweepId: 'sw1', trialId: other }, -1))?.step).toBe(40);
   });
 
@@ -152,7 +156,7 @@ describe('checkpoint endpoints', () => {
     const odd = '../../escape';
     await client.push({ sweepId: 'sw1', trialId: odd, attempt: 1 }, 3, bytes(4, 9));
     expect((await client.pull({ sweepId: 'sw1', trialId: odd }, -1))?.archive).toEqual(bytes(4, 9));
-    const under = readdirSync(join(`${tmp.dbPath}.blobs`, 'checkpoints', 'sw1'));
+    const under = readdirSync(join(blobsOf(tmp), 'checkpoints', 'sw1'));
     expect(under).toHaveLength(1);
     expect(under[0]).toMatch(/^~[0-9a-f]{64}$/);
   });

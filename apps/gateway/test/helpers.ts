@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ClientFrame, decodeServerFrame, encodeClientFrame, type ServerFrame } from '@slab/proto';
+import { testStoreUrlSync } from '@slab/store/testing';
 import WebSocket from 'ws';
 
 export const TOKEN = 'test-token';
@@ -9,9 +10,13 @@ export const TOKEN = 'test-token';
 /** Log sink for tests that expect noise (rejected frames, ...). */
 export const quiet = (_message: string): void => undefined;
 
+/**
+ * A temp directory and the store the test's gateway uses: `slab.db` in it, or, with
+ * SLAB_STORE=postgres, a fresh database on this process's test Postgres (@slab/store/testing).
+ */
 export function tempDir(): { dir: string; dbPath: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'slab-gw-'));
-  return { dir, dbPath: join(dir, 'slab.db'), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { dir, dbPath: testStoreUrlSync(join(dir, 'slab.db')), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 /** A raw websocket peer speaking the protobuf protocol, for exercising the gateway frame by frame. */

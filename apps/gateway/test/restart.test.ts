@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3';
+import pg from 'pg';
+import { testsUsePostgres } from '@slab/store/testing';
 import { MetricEmitter } from '@slab/worker-sdk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Gateway, startGateway } from '../src/index';
@@ -14,12 +16,26 @@ function emitter(): MetricEmitter {
   return e;
 }
 
-/** Frames and points as stored, read straight from the SQLite file. */
-function stored(trialId: string): { frames: number; maxSeq: number; points: number; distinctSteps: number } {
+const FRAMES = 'SELECT COUNT(*) AS n, MAX(seq) AS m FROM frames WHERE trial_id = $1';
+const POINTS = 'SELECT COUNT(*) AS n, COUNT(DISTINCT step) AS d FROM points WHERE trial_id = $1';
+
+/** Frames and points as stored, read straight from the database (SQLite file or Postgres). */
+async function stored(trialId: string): Promise<{ frames: number; maxSeq: number; points: number; distinctSteps: number }> {
+  if (testsUsePostgres()) {
+    const c = new pg.Client({ connectionString: tmp.dbPath });
+    await c.connect();
+    try {
+      const f = (await c.query(FRAMES, [trialId])).rows[0] as { n: string; m: string };
+      const p = (await c.query(POINTS, [trialId])).rows[0] as { n: string; d: string };
+      return { frames: Number(f.n), maxSeq: Number(f.m), points: Number(p.n), distinctSteps: Number(p.d) };
+    } finally {
+      await c.end();
+    }
+  }
   const db = new Database(tmp.dbPath, { readonly: true });
   try {
-    const f = db.prepare('SELECT COUNT(*) AS n, MAX(seq) AS m FROM frames WHERE trial_id = ?').get(trialId) as { n: number; m: number };
-    const p = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT step) AS d FROM points WHERE trial_id = ?').get(trialId) as { n: number; d: number };
+    const f = db.prepare(FRAMES.replace('$1', '?')).get(trialId) as { n: number; m: number };
+    const p = db.prepare(POINTS.replace('$1', '?')).get(trialId) as { n: number; d: number };
     return { frames: f.n, maxSeq: f.m, points: p.n, distinctSteps: p.d };
   } finally {
     db.close();
@@ -59,7 +75,7 @@ describe('emitter ↔ gateway', () => {
     gw = await startGateway({ dbPath: tmp.dbPath, token: TOKEN, port, log: quiet });
     await stream.flush(20_000);
 
-    const s = stored('sw1-t0000');
+    const s = await stored('sw1-t0000');
     expect(s.points).toBe(1500);
     expect(s.distinctSteps).toBe(1500);
     expect(s.frames).toBe(s.maxSeq); // 1..maxSeq, no gap
@@ -74,14 +90,14 @@ describe('emitter ↔ gateway', () => {
     emit(first, 0, 100);
     await first.flush(10_000);
     await emitters[0].close();
-    const before = stored('sw1-t0001');
+    const before = await stored('sw1-t0001');
     expect(before).toMatchObject({ frames: 6, maxSeq: 6, points: 100 });
 
     // attempt 2 resumes from a checkpoint at step 80 and re-emits 80..99
     const second = emitter().openTrial('sw1', 'sw1-t0001');
     emit(second, 80, 140);
     await second.flush(10_000);
-    const after = stored('sw1-t0001');
+    const after = await stored('sw1-t0001');
     expect(after.maxSeq).toBe(9);
     expect(after.frames).toBe(9);
     expect(after.points).toBe(140);
@@ -97,6 +113,6 @@ describe('emitter ↔ gateway', () => {
     emit(stream, 0, 10);
     gw = await startGateway({ dbPath: tmp.dbPath, token: TOKEN, port, log: quiet });
     await stream.flush(10_000);
-    expect(stored('sw1-t0002')).toMatchObject({ frames: 1, points: 10 });
+    expect(await stored('sw1-t0002')).toMatchObject({ frames: 1, points: 10 });
   });
 });

@@ -34,7 +34,7 @@ export function testPostgresServer(): string {
   try {
     const url = execFileSync('bash', [SCRIPT, 'start', dir], {
       encoding: 'utf8',
-      env: { ...process.env, SLAB_POSTGRES_OPTS: '-c fsync=off -c synchronous_commit=off -c full_page_writes=off' },
+      env: { ...process.env, SLAB_POSTGRES_OPTS: '-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300' },
       stdio: ['ignore', 'pipe', 'pipe'],
     }).trim();
     server = { url, dir };
