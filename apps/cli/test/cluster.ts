@@ -2,8 +2,9 @@
  * A deployment laid out on one machine as it is on many, for end-to-end tests: a Temporal server of
  * its own, the control plane as a `slab serve` process (gateway, console, orchestrator: what the
  * Helm chart's gateway pod runs) and trainer nodes as `slab worker` processes, each with a state
- * directory of its own. Every process started here is stopped by `stop()`; the store the gateway
- * writes is chosen in one place (`storeUnderTest`) and read back through one interface.
+ * directory of its own, holding only the ingest token. Every process started here is stopped by
+ * `stop()`; the store the gateway writes is chosen in one place (`storeUnderTest`: Postgres, as the
+ * chart deploys it) and read back through one interface.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -36,7 +37,7 @@ export interface StoreUnderTest {
 }
 
 /** The one place a deployment test's store is chosen. */
-const DEPLOYMENT_STORE: StoreUnderTest['kind'] = 'sqlite';
+const DEPLOYMENT_STORE: StoreUnderTest['kind'] = 'postgres';
 
 export async function storeUnderTest(gatewayStateDir: string): Promise<StoreUnderTest> {
   if (DEPLOYMENT_STORE === 'postgres') {
@@ -85,6 +86,7 @@ export interface Cluster {
   readonly dir: string;
   readonly temporal: DevServer;
   readonly gatewayUrl: string;
+  /** The control token (every scope); trainer nodes hold only an ingest token. */
   readonly token: string;
   readonly client: GatewayClient;
   readonly store: StoreUnderTest;
@@ -136,11 +138,13 @@ export async function startCluster(opts: { prefix?: string } = {}): Promise<Clus
   };
   try {
     temporal = await startDevServer({ stateDir: join(dir, 'temporal') });
+    // The control token for the test's client, the ingest-only one for trainer nodes, as the chart hands them out.
     const token = randomBytes(18).toString('base64url');
+    const ingestToken = randomBytes(18).toString('base64url');
     const gatewayDir = join(dir, 'gateway');
     mkdirSync(gatewayDir, { recursive: true });
     const store = await storeUnderTest(gatewayDir);
-    const serve = spawnSlab('serve', ['serve', '--temporal', temporal.address, '--port', '0'], { SLAB_STATE_DIR: gatewayDir, SLAB_TOKEN: token, ...store.env }, lines);
+    const serve = spawnSlab('serve', ['serve', '--temporal', temporal.address, '--port', '0'], { SLAB_STATE_DIR: gatewayDir, SLAB_TOKEN: token, SLAB_INGEST_TOKEN: ingestToken, ...store.env }, lines);
     nodes.push(serve);
     const gatewayUrl = await waitFor(
       'slab serve to print its address',
@@ -162,7 +166,7 @@ export async function startCluster(opts: { prefix?: string } = {}): Promise<Clus
       async startWorker(name, queue, plugins = ['tfjs']) {
         const stateDir = join(dir, name);
         const args = ['worker', '--queue', queue, '--plugin', plugins.join(','), '--temporal', temporal!.address, '--gateway', gatewayUrl, '--checkpoints', join(stateDir, 'checkpoints')];
-        const node = spawnSlab(name, args, { SLAB_STATE_DIR: stateDir, SLAB_TOKEN: token }, lines);
+        const node = spawnSlab(name, args, { SLAB_STATE_DIR: stateDir, SLAB_TOKEN: ingestToken, SLAB_INGEST_TOKEN: undefined }, lines);
         nodes.push(node);
         await waitFor(
           `worker ${name} to load its plugins`,
