@@ -294,7 +294,20 @@ export function targetAt(fit: FitView, level: number): (NonNullable<FitView['tar
   const t = fit.target;
   if (!t) return undefined;
   const stored = { ...t, level: fit.fittedLevel };
-  if (Math.abs(level - fit.fittedLevel) < 1e-9 || !fit.evaluate || fit.samples.length < 5) return stored;
+  if (Math.abs(level - fit.fittedLevel) < 1e-9) return stored;
+  const samples = targetSamples(fit);
+  const iv = samples && centralInterval(samples, level);
+  return iv ? { ...t, lo: iv[0], hi: iv[1], level } : stored;
+}
+
+/**
+ * The law's prediction at the target under each bootstrap sample (inputs read from the target's
+ * label, as in targetAt); undefined under 5 samples or when the label's inputs do not reproduce the
+ * stored point estimate.
+ */
+export function targetSamples(fit: FitView): number[] | undefined {
+  const t = fit.target;
+  if (!t || !fit.evaluate || fit.samples.length < 5) return undefined;
   const inputs = t.label.includes('(') ? t.label.slice(t.label.lastIndexOf('(')) : t.label.slice(t.label.indexOf(' at ') + 1);
   const at: Partial<Record<LawVar, number>> = {};
   for (const m of inputs.matchAll(/\b(\w+)=([-+0-9.eE]+)/g)) {
@@ -302,9 +315,8 @@ export function targetAt(fit: FitView, level: number): (NonNullable<FitView['tar
     if (v) at[v] = Number(m[2]);
   }
   const value = fit.evaluate(at);
-  if (!(Math.abs(value - t.value) <= 1e-3 * Math.abs(t.value))) return stored;
-  const iv = centralInterval(fit.samples.map((p) => fit.evaluate!(at, p)), level);
-  return iv ? { ...t, lo: iv[0], hi: iv[1], level } : stored;
+  if (!(Math.abs(value - t.value) <= 1e-3 * Math.abs(t.value))) return undefined;
+  return fit.samples.map((p) => fit.evaluate!(at, p));
 }
 
 /** `0.95` → `95%`. */

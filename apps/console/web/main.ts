@@ -1,8 +1,12 @@
 /**
- * Console entry: hash routing between the sweep list (#/), a sweep's detail (#/sweeps/:id) and one
- * trial's page (#/sweeps/:id/trials/:trial). Also the theme toggle and the panels' download buttons.
+ * Console entry: hash routing between the sweep list (#/), a sweep's detail (#/sweeps/:id), its
+ * runs' explorer (#/sweeps/:id/explore), one trial's page (#/sweeps/:id/trials/:trial) and the
+ * comparison of sweeps (#/compare?ids=a,b). Also the theme toggle and the panels' download buttons.
  */
+import { compareIds } from './comparison';
+import { mountCompare } from './views/compare';
 import { mountDetail } from './views/detail';
+import { mountExplore } from './views/explore';
 import { mountList } from './views/list';
 import { mountTrial } from './views/trial';
 import { installDownloads } from './download';
@@ -17,8 +21,11 @@ function route(): void {
   current?.dispose();
   const path = location.hash.replace(/^#/, '').split('?')[0];
   const m = /^\/sweeps\/([^/]+)$/.exec(path);
+  const explore = /^\/sweeps\/([^/]+)\/explore$/.exec(path);
   const trial = /^\/sweeps\/([^/]+)\/trials\/([^/]+)$/.exec(path);
   if (trial) current = mountTrial(app, decodeURIComponent(trial[1]), decodeURIComponent(trial[2]));
+  else if (explore) current = mountExplore(app, decodeURIComponent(explore[1]));
+  else if (path === '/compare') current = mountCompare(app, compareIds(location.hash));
   else current = m ? mountDetail(app, decodeURIComponent(m[1])) : mountList(app);
   window.scrollTo(0, 0);
 }

@@ -17,17 +17,19 @@ import type { LiveUpdate } from '@slab/proto';
 import { badge, coalesce, setLiveState, type View } from './common';
 import { renderCurves } from './curves';
 import { renderFit } from './fitPanel';
+import { renderHistory } from './history';
 import { mountTrialTable } from './trials';
 import { dataUnit, readCurveAxes, writeCurveAxes, type CurveAxes } from '../curveAxis';
 import { timelines as readTimelines, type TrialTimeline } from '../trialInfo';
 
 export function mountDetail(root: HTMLElement, sweepId: string): View {
   root.innerHTML = `<section class="page">
-  <a class="back" href="#/">← All sweeps</a>
+  <a class="back" href="#/">← All sweeps</a> <a class="back explore-link" data-testid="explore-link" href="#/sweeps/${encodeURIComponent(sweepId)}/explore">Explore runs →</a>
   <div id="head" class="page-head"><h1>${esc(sweepId)}</h1><p class="sub">Loading…</p></div>
   <div id="message" class="error" hidden></div>
   <div class="card"><div class="card-head"><h2>Curves</h2><span class="dim" id="curves-note">per trial, colour by model size</span><span class="curve-pick dim"><label>metric <select id="curve-metric" data-testid="curve-metric"></select></label><label>y <select id="curve-y" data-testid="curve-y"><option value="log">log</option><option value="linear">linear</option></select></label><label>x <select id="curve-x" data-testid="curve-x"><option value="step">step</option><option value="data">data seen</option><option value="flops">FLOPs</option></select></label><select id="curve-xs" data-testid="curve-xs" aria-label="x scale"><option value="log">log</option><option value="linear">linear</option></select><label class="smooth-pick">smooth <input id="curve-smooth" data-testid="curve-smooth" type="range" min="0" max="0.99" step="0.01" value="0"><span id="curve-smooth-value">off</span></label></span></div><div id="curves" data-testid="curves"></div></div>
   <div class="card" id="fit-card"><div class="card-head"><h2>Current fit</h2><label class="level-pick dim">intervals <select id="level" data-testid="level">${LEVELS.map((l) => `<option value="${l}">${Math.round(l * 100)}%</option>`).join('')}</select></label></div><div id="fit" data-testid="fit-panel"></div></div>
+  <div class="card" id="history-card" hidden><div class="card-head"><h2>Fit history</h2><span class="dim">the target's prediction and interval against FLOPs spent, batch by batch</span></div><div id="history"></div></div>
   <div class="card"><div class="card-head"><h2>Trials</h2><span class="dim" id="trial-count"></span></div><div id="trials" data-testid="trials"></div></div>
 </section>`;
   const $ = (id: string) => root.querySelector<HTMLElement>(`#${id}`)!;
@@ -76,6 +78,12 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
       $('curves').replaceChildren(renderCurves(series, trialsById(), c, { isolated, heldOut: heldOut(), metric: curve.metric, y: curve.y, axes, timelines, dataUnit: dataUnit(series.names()) }));
     }, 150),
     fit: coalesce(() => $('fit').replaceChildren(renderFit(fits, detail?.fit, trials, coloring(), { level })), 150),
+    history: coalesce(() => {
+      const phase = detail?.status?.phase ?? detail?.sweep.status ?? '';
+      const chart = renderHistory(fits, trials, { level, stopReason: detail?.sweep.stopReason ?? detail?.status?.stopReason, stopped: ['completed', 'cancelled', 'failed'].includes(phase) });
+      $('history-card').hidden = !chart;
+      $('history').replaceChildren(...(chart ? [chart] : []));
+    }, 150),
     trials: coalesce(() => {
       table.update({ sweepId, trials, series, colorOf: coloring().of, heldOut: heldOut(), timelines });
     }, 150),
@@ -191,6 +199,7 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
     level = Number(levelPick.value);
     setIntervalLevel(level);
     draw.fit();
+    draw.history();
   });
 
   root.addEventListener('click', async (ev) => {

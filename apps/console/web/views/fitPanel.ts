@@ -10,7 +10,7 @@
 import type { Coloring } from '../coloring';
 import { groupColors, inGroup } from '../coloring';
 import { sizeColors } from '../color';
-import { bandAt, degenerate, levelText, logSpace, placeSingleVar, readFit, targetAt, type FitView, type LawVar } from '../fit';
+import { bandAt, degenerate, levelText, logSpace, placeSingleVar, readFit, targetAt, targetSamples, type FitView, type LawVar } from '../fit';
 import { esc, formatCount, formatTime, formatValue } from '../format';
 import { describeGroup, readGroups, targetCompute, type GroupFit, type GroupedFit } from '../groups';
 import { logLogChart, type ChartBand, type ChartLine, type ChartMarker } from '../plot/chart';
@@ -18,6 +18,7 @@ import { intervalChart } from '../plot/intervals';
 import type { FitRow, TrialRow } from '../types';
 import { renderFrontier } from './frontierPanel';
 import { renderResiduals } from './residuals';
+import { indistinguishable, separation, type Prediction } from '../separation';
 import { trialLabel } from './trials';
 
 export interface Obs {
@@ -245,6 +246,7 @@ function groupedFit(grouped: GroupedFit, latest: FitRow, obs: Obs[], trials: Tri
   ${bestFit ? `<div class="formula" data-testid="fit-formula">${esc(bestFit.formula || bestFit.law)}</div>` : ''}
   <div class="dim">${esc(bestFit?.law ?? '')} · one fit per ${esc(grouped.dims.join(' × '))} group (${grouped.groups.length} groups)${bestFit && bandWords(bestFit, opts.level) ? ` · <span data-testid="band-level">${esc(bandWords(bestFit, opts.level))}</span>` : ''} · ${formatTime(latest.createdAt)}</div>
   ${bestFit?.target ? `<div class="dim">target: ${esc(bestFit.target.label)}</div>` : ''}
+  ${best && bestFit ? bestSeparation(best, bestFit, grouped.groups, fits, opts.level) : ''}
   ${bestFit ? degenerateNote(bestFit) : ''}</div>`,
   );
 
@@ -306,6 +308,47 @@ function groupedFit(grouped: GroupedFit, latest: FitRow, obs: Obs[], trials: Tri
   );
   if (bestFit) root.insertAdjacentHTML('beforeend', `<h3>Best group's parameters</h3>${paramsTable(bestFit)}`);
   return root;
+}
+
+/** A group's prediction at the target at `level`: its bootstrap draws when it has them, and its interval. */
+function prediction(fit: FitView, level: number): Prediction | undefined {
+  const t = targetAt(fit, level);
+  if (!t || !Number.isFinite(t.value)) return undefined;
+  return { value: t.value, lo: t.lo, hi: t.hi, samples: targetSamples(fit) };
+}
+
+/**
+ * Whether the best group is better than the others by more than chance, at the page's level (see
+ * separation.ts): names every group it cannot be told apart from, or says the runner-up is separable.
+ */
+function bestSeparation(best: GroupFit, bestFit: FitView, groups: GroupFit[], fits: Map<string, FitView>, level: number): string {
+  const mine = prediction(bestFit, level);
+  if (!mine) return '';
+  const others = groups
+    .filter((g) => g.key !== best.key)
+    .map((g) => ({ key: g, prediction: prediction(fits.get(g.key)!, level) }))
+    .filter((c): c is { key: GroupFit; prediction: Prediction } => c.prediction !== undefined)
+    .sort((a, b) => a.prediction.value - b.prediction.value);
+  if (others.length === 0) return '';
+  const { ties, untested } = indistinguishable(mine, others, level);
+  const diff = (d?: [number, number]) => (d ? ` [${formatValue(d[0])}, ${formatValue(d[1])}]` : '');
+  const lvl = esc(levelText(level));
+  let text = '';
+  if (ties.length) {
+    const names = ties.map((t) => `<b>${esc(describeGroup(t.key))}</b>`).join(', ');
+    const first = ties[0].test;
+    const why = first.method === 'bootstrap' ? `the bootstrap difference of the predictions includes 0${diff(first.difference)}` : 'their intervals overlap';
+    text = `<div class="tie" data-testid="best-tie">Indistinguishable from ${names} at ${lvl}: ${why}. Read these groups as tied, not ranked.</div>`;
+  } else {
+    const runnerUp = others.find((o) => !untested.includes(o.key));
+    const test = runnerUp && separation(mine, runnerUp.prediction, level);
+    if (runnerUp && test) {
+      const why = test.method === 'bootstrap' ? `the bootstrap difference of the predictions excludes 0${diff(test.difference)}` : 'their intervals do not overlap';
+      text = `<div class="dim" data-testid="best-separable">Separable from the runner-up ${esc(describeGroup(runnerUp.key))} at ${lvl}: ${why}.</div>`;
+    }
+  }
+  if (untested.length) text += `<div class="dim">Not tested against ${untested.map((g) => esc(describeGroup(g))).join(', ')}: no bootstrap draws or interval.</div>`;
+  return text;
 }
 
 /** `metric=eval_loss[ <group>]` → `eval_loss`; undefined for a key that is not per metric. */
