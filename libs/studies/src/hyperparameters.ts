@@ -43,9 +43,15 @@ export interface GroupOptimum {
   fitted: number;
   /** Best grid point, for comparison with the fitted optimum. */
   gridBest: { learningRate: number; batchSize: number; loss: number } | null;
-  /** Null when the surface has no minimum (see `problem`). */
+  /**
+   * η*: at the surface's minimum, or, when B* is not bracketed, the best LR at the swept batch size nearest
+   * it (`lrAtBatch`); null when the surface is not convex in ln η (see `problem`).
+   */
   learningRate: Estimate | null;
+  /** B*: null when the surface's minimum in ln B lies outside the swept batch sizes (or it has none). */
   batchSize: Estimate | null;
+  /** The batch size η* is taken at when B* is not bracketed; null when η* is the joint optimum's. */
+  lrAtBatch: number | null;
   /** Loss at the surface's minimum. */
   loss: number | null;
   /** d(ln η*)/d(ln B) along the surface's valley (the best LR's dependence on the batch size). */
@@ -166,6 +172,7 @@ export function groupOptimum(runs: readonly HyperparameterRun[], opts: Hyperpara
     gridBest: null,
     learningRate: null,
     batchSize: null,
+    lrAtBatch: null,
     loss: null,
     lrBatchSlope: null,
     insideLr: false,
@@ -201,47 +208,90 @@ export function groupOptimum(runs: readonly HyperparameterRun[], opts: Hyperpara
   // Least-squares residuals are smaller than the errors by √((n − p)/n); rescaled so the interval is not too
   // narrow (Davison & Hinkley 1997, §6.2.3).
   const inflate = Math.sqrt(resid.length / Math.max(resid.length - c.length, 1));
-  const samples: { lnLr: number; lnBatch: number }[] = [];
+  const replicates: (number[] | null)[] = [];
   for (let b = 0; b < B; b++) {
     const yb = fitted.map((f) => f + inflate * (resid[Math.floor(rand() * resid.length)] - meanResid));
-    const cb = leastSquares(X, yb);
-    const mb = cb ? surfaceMinimum(cb) : null;
-    samples.push(mb ? { lnLr: mb.u + mu, lnBatch: mb.v + mv } : { lnLr: NaN, lnBatch: NaN });
-  }
-  const good = samples.filter((s) => Number.isFinite(s.lnLr));
-  const failedResamples = (B - good.length) / Math.max(B, 1);
-  if (!at) {
-    return { ...base, gridBest, rmse, samples, failedResamples, problem: 'the fitted surface has no minimum (not convex in ln η × ln B): the grid does not bracket the optimum' };
+    replicates.push(leastSquares(X, yb));
   }
   const interval = (vals: number[], point: number): Estimate => {
-    if (vals.length < 2) return { value: Math.exp(point), lo: NaN, hi: NaN };
-    const [lo, hi] = percentileInterval(vals, level);
+    const ok = vals.filter(Number.isFinite);
+    if (ok.length < 2) return { value: Math.exp(point), lo: NaN, hi: NaN };
+    const [lo, hi] = percentileInterval(ok, level);
     return { value: Math.exp(point), lo: Math.exp(lo), hi: Math.exp(hi) };
   };
-  const lnLr = at.u + mu;
-  const lnB = at.v + mv;
   // Half a grid step of slack: a minimum just past the last value is still located by the points around it.
   const slack = (vals: number[]) => (vals.length > 1 ? (Math.max(...vals) - Math.min(...vals)) / (2 * (vals.length - 1)) : 0);
-  const insideLr = lnLr >= uMin - slack(lrs.map(Math.log)) && lnLr <= uMax + slack(lrs.map(Math.log));
-  const insideBatch = lnB >= vMin - slack(bs.map(Math.log)) && lnB <= vMax + slack(bs.map(Math.log));
-  const problems: string[] = [];
+  const [vLo, vHi] = [vMin - slack(bs.map(Math.log)), vMax + slack(bs.map(Math.log))];
+  const [uLo, uHi] = [uMin - slack(lrs.map(Math.log)), uMax + slack(lrs.map(Math.log))];
+  // Valley of the surface: ∂L/∂u = 0 ⇒ u*(v) = −(c1 + c5 v)/(2 c3), so du*/dv = −c5/(2 c3).
+  // A curvature at rounding level puts it e^20 beyond the grid: not located (as in surfaceMinimum).
+  const valley = (k: readonly number[], vc: number): number => {
+    const uc = k[3] > 0 ? -(k[1] + k[5] * vc) / (2 * k[3]) : NaN;
+    return Math.abs(uc) < 20 ? uc : NaN;
+  };
+  const lrBatchSlope = c[3] > 0 ? -c[5] / (2 * c[3]) : null;
+  const lnB = at ? at.v + mv : NaN;
+  const insideBatch = Number.isFinite(lnB) && lnB >= vLo && lnB <= vHi;
+  if (at && insideBatch) {
+    const samples = replicates.map((k) => {
+      const m = k ? surfaceMinimum(k) : null;
+      return m ? { lnLr: m.u + mu, lnBatch: m.v + mv } : { lnLr: NaN, lnBatch: NaN };
+    });
+    const failedResamples = samples.filter((x) => !Number.isFinite(x.lnLr)).length / Math.max(B, 1);
+    const lnLr = at.u + mu;
+    const insideLr = lnLr >= uLo && lnLr <= uHi;
+    const problems: string[] = [];
+    if (!insideLr) problems.push(`η* ${Math.exp(lnLr).toPrecision(3)} lies outside the swept LRs (extrapolated)`);
+    if (failedResamples > 0.1) problems.push(`${Math.round(failedResamples * 100)}% of bootstrap refits had no minimum`);
+    return {
+      ...base,
+      gridBest,
+      learningRate: interval(samples.map((x) => x.lnLr), lnLr),
+      batchSize: interval(samples.map((x) => x.lnBatch), lnB),
+      lrAtBatch: null,
+      loss: at.loss,
+      lrBatchSlope,
+      insideLr,
+      insideBatch,
+      failedResamples,
+      rmse,
+      samples,
+      ...(problems.length ? { problem: problems.join('; ') } : {}),
+    };
+  }
+  // B* not bracketed: no batch optimum, but the best LR at the swept batch size nearest the surface's
+  // minimum (the grid best's when the surface has none) is still located, along the valley.
+  const vEdge = Number.isFinite(lnB) ? Math.min(Math.max(lnB, vMin), vMax) : Math.log(best.batchSize);
+  const vc = vEdge - mv;
+  const lnLr = valley(c, vc) + mu;
+  if (!Number.isFinite(lnLr)) {
+    return { ...base, gridBest, rmse, failedResamples: 1, problem: 'the fitted surface is not convex in ln η: the grid does not bracket the optimal LR' };
+  }
+  const lnLrs = replicates.map((k) => (k ? valley(k, vc) + mu : NaN));
+  const failedResamples = lnLrs.filter((x) => !Number.isFinite(x)).length / Math.max(B, 1);
+  const insideLr = lnLr >= uLo && lnLr <= uHi;
+  const lrAtBatch = Math.exp(vEdge);
+  const problems = [
+    at ? `B* ${Math.exp(lnB).toPrecision(3)} lies outside the swept batch sizes: no batch optimum; η* is the best LR at B = ${Number(lrAtBatch.toPrecision(3))}` : `the surface has no minimum in ln B: no batch optimum; η* is the best LR at B = ${Number(lrAtBatch.toPrecision(3))} (the grid best's)`,
+  ];
   if (!insideLr) problems.push(`η* ${Math.exp(lnLr).toPrecision(3)} lies outside the swept LRs (extrapolated)`);
-  if (!insideBatch) problems.push(`B* ${Math.exp(lnB).toPrecision(3)} lies outside the swept batch sizes (extrapolated)`);
-  if (failedResamples > 0.1) problems.push(`${Math.round(failedResamples * 100)}% of bootstrap refits had no minimum`);
+  if (failedResamples > 0.1) problems.push(`${Math.round(failedResamples * 100)}% of bootstrap refits were not convex in ln η`);
+  const q = c as number[];
+  const du = lnLr - mu;
   return {
     ...base,
     gridBest,
-    learningRate: interval(good.map((s) => s.lnLr), lnLr),
-    batchSize: interval(good.map((s) => s.lnBatch), lnB),
-    loss: at.loss,
-    // Valley of the surface: ∂L/∂u = 0 ⇒ u*(v) = −(c1 + c5 v)/(2 c3), so du*/dv = −c5/(2 c3).
-    lrBatchSlope: -c[5] / (2 * c[3]),
+    learningRate: interval(lnLrs, lnLr),
+    batchSize: null,
+    lrAtBatch,
+    loss: q[0] + q[1] * du + q[2] * vc + q[3] * du * du + q[4] * vc * vc + q[5] * du * vc,
+    lrBatchSlope,
     insideLr,
-    insideBatch,
+    insideBatch: false,
     failedResamples,
     rmse,
-    samples,
-    ...(problems.length ? { problem: problems.join('; ') } : {}),
+    samples: lnLrs.map((x) => ({ lnLr: x, lnBatch: NaN })),
+    problem: problems.join('; '),
   };
 }
 
@@ -307,7 +357,8 @@ export function hyperparameterStudy(runs: readonly HyperparameterRun[], opts: Hy
   const groups = [...byGroup.values()]
     .map((rs, i) => groupOptimum(rs, { ...opts, seed: (opts.seed ?? 0) + i }))
     .sort((a, b) => a.params - b.params || a.data - b.data);
-  const usable = groups.filter((g) => g.learningRate && g.batchSize);
+  const usable = groups.filter((g) => g.learningRate);
+  const withBatch = groups.filter((g) => g.batchSize);
   const notes: string[] = [];
   const ns = new Set(usable.map((g) => g.params));
   const ds = new Set(usable.map((g) => g.data));
@@ -321,15 +372,18 @@ export function hyperparameterStudy(runs: readonly HyperparameterRun[], opts: Hy
     if (learningRate && usable.length === 4) notes.push('η*(N, D) has 3 parameters from 4 optima: one residual degree of freedom, so its interval reflects only the optima\'s own uncertainty');
   } else notes.push(`η*(N, D) not fitted: it needs ≥ 4 (N, D) optima spanning ≥ 2 N and ≥ 2 D, got ${usable.length} (${ns.size} N, ${ds.size} D)`);
   let batchSize: PowerLaw | null = null;
-  if (usable.length >= 3 && ds.size >= 2) {
+  const dsB = new Set(withBatch.map((g) => g.data));
+  if (withBatch.length >= 3 && dsB.size >= 2) {
     batchSize = fitPowerLaw(
       ['D'],
-      usable.map((g) => ({ x: [g.data], y: Math.log((g.batchSize as Estimate).value), samples: g.samples.map((s) => s.lnBatch) })),
+      withBatch.map((g) => ({ x: [g.data], y: Math.log((g.batchSize as Estimate).value), samples: g.samples.map((s) => s.lnBatch) })),
       level,
     );
-  } else notes.push(`B*(D) not fitted: it needs ≥ 3 (N, D) optima spanning ≥ 2 D, got ${usable.length} (${ds.size} D)`);
-  const extrapolated = usable.filter((g) => !g.insideLr || !g.insideBatch).length;
-  if (extrapolated) notes.push(`${extrapolated} of ${usable.length} optima lie outside the swept grid: the laws rest on extrapolated points`);
+  } else notes.push(`B*(D) not fitted: it needs ≥ 3 (N, D) groups with a bracketed batch optimum spanning ≥ 2 D, got ${withBatch.length} (${dsB.size} D)`);
+  const atEdge = usable.filter((g) => g.lrAtBatch !== null).length;
+  if (atEdge) notes.push(`${atEdge} of ${usable.length} η* are the best LR at an edge batch size (B* not bracketed there): η*(N, D) mixes them with joint optima`);
+  const extrapolated = usable.filter((g) => !g.insideLr).length;
+  if (extrapolated) notes.push(`${extrapolated} of ${usable.length} η* lie outside the swept LRs: the law rests on extrapolated points`);
   return { level, groups, learningRate, batchSize, lrBatchSlope: median(usable.map((g) => g.lrBatchSlope as number)), notes };
 }
 

@@ -147,7 +147,8 @@ export function overtrainingStudy(runs: readonly OvertrainingRun[], opts: Overtr
           fromActualLoss: actualLoss === null ? null : errReport.params.epsilon - errReport.params.k * Math.exp(-errReport.params.gamma * actualLoss),
         };
       }
-      const warning = [...new Set(warnings.filter(Boolean))].join('; ');
+      // Each law's warning reaches both answers: said once.
+      const warning = [...new Set(warnings.flatMap((w) => (w ? w.split('; ') : [])))].join('; ');
       predictions.push({
         trialId: r.trialId,
         params: r.params,

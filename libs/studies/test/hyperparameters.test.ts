@@ -59,7 +59,18 @@ describe('hyperparameter laws (Step Law, Li et al. 2025)', () => {
     expect(g.problem).toMatch(/outside the swept LRs/);
     const monotone = groupOptimum(runs.map((r) => ({ ...r, loss: 3 - 0.1 * Math.log(r.learningRate) + 0.01 * Math.log(r.batchSize) })));
     expect(monotone.learningRate).toBeNull();
-    expect(monotone.problem).toMatch(/no minimum/);
+    expect(monotone.problem).toMatch(/not convex in ln η/);
+    // B* far below the smallest batch (2): no batch optimum, but η* at B = 2 along the valley
+    // u*(v) = ln η* − (c5/2c3)(v − ln B*), here c5/2c3 = 0.02/0.16.
+    const smallB = groupOptimum(runs.map((r) => {
+      const du = Math.log(r.learningRate / etaStar(2e4, 1e5));
+      const dv = Math.log(r.batchSize / 0.25);
+      return { ...r, loss: 2 + 0.08 * du * du + 0.05 * dv * dv + 0.02 * du * dv };
+    }));
+    expect(smallB.batchSize).toBeNull();
+    expect(smallB.lrAtBatch).toBe(2);
+    expect(smallB.problem).toMatch(/no batch optimum; η\* is the best LR at B = 2/);
+    expect(Math.log(smallB.learningRate!.value)).toBeCloseTo(Math.log(etaStar(2e4, 1e5)) - 0.125 * Math.log(2 / 0.25), 6);
     const one = hyperparameterStudy(grid([2e4], [1e5], 0.001));
     expect(one.learningRate).toBeNull();
     expect(one.notes.join(' ')).toMatch(/needs ≥ 4 \(N, D\) optima/);
