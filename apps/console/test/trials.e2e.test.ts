@@ -189,6 +189,10 @@ describe('trials, curves, the per-trial page, downloads and dark mode', () => {
     const byParams = await rowIds(page);
     expect(byParams.slice(-3).sort()).toEqual([id(5), id(6), id(7)].sort());
     expect(byParams.slice(0, 5)).toEqual([id(0), id(1), id(2), id(3), id(4)]);
+    // Headers sort from the keyboard too: FLOPs, cheapest first, the unreported last.
+    await page.locator('[data-testid="trial-table"] th[data-sort="flops"]').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => rowIds(page)).toEqual([id(0), id(2), id(1), id(3), id(4), id(5), id(6), id(7)]);
 
     // Filters: text over id, config and status; a status picker; the count says how many are shown.
     await page.locator('[data-testid="trial-filter"]').fill('width 64');
@@ -210,7 +214,7 @@ describe('trials, curves, the per-trial page, downloads and dark mode', () => {
 
     // The choices are in the address and survive a reload.
     const hash = new URL(page.url()).hash;
-    expect(hash).toContain('sort=params');
+    expect(hash).toContain('sort=flops');
     expect(hash).toContain('q=completed');
     expect(hash).toContain('cols=train_loss');
     await page.evaluate(() => window.scrollTo(0, 0));

@@ -95,7 +95,7 @@ export function renderCurves(series: SeriesStore, trialsById: Map<string, TrialR
       formatY: formatValue,
       emptyText: unscaled.length && !lines.length ? `No trial has finished yet: the ${xLabel(axes.x, unit)} of a step is known once a trial reports its steps` : metric === LOSS_VIEW ? 'Waiting for the first metric frames…' : `No ${metric} points yet`,
       size: opts.size ?? [1100, 400],
-      name: `curves-${metric}-vs-${axes.x}`,
+      name: `${opts.only?.length === 1 ? `${opts.only[0]}-` : ''}curves-${metric}-vs-${axes.x}`,
     }),
   );
   if (unscaled.length && lines.length) {

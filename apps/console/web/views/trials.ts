@@ -269,7 +269,7 @@ export function mountTrialTable(host: HTMLElement, onCount: (shown: number, tota
     const head = cols
       .map((c) => {
         const sorted = sortCol === c ? (state.sort!.desc ? 'descending' : 'ascending') : 'none';
-        return `<th class="sortable${c.num ? ' num' : ''}" data-sort="${esc(c.key)}" aria-sort="${sorted}" title="sort by ${esc(c.head)}">${esc(c.head)}</th>`;
+        return `<th class="sortable${c.num ? ' num' : ''}" data-sort="${esc(c.key)}" aria-sort="${sorted}" tabindex="0" title="sort by ${esc(c.head)}">${esc(c.head)}</th>`;
       })
       .join('');
     const body = rows.map((t) => `<tr data-trial="${esc(t.id)}"${d.heldOut.has(t.id) ? ' data-held-out="true"' : ''}>${cols.map((c) => c.cell(t, d)).join('')}</tr>`).join('');
@@ -294,14 +294,24 @@ export function mountTrialTable(host: HTMLElement, onCount: (shown: number, tota
     save();
     draw();
   });
-  box.addEventListener('click', (ev) => {
-    const th = (ev.target as Element).closest<HTMLElement>('th[data-sort]');
-    if (!th) return;
+  const sortBy = (th: HTMLElement) => {
     const key = th.dataset.sort!;
     // First click ascending, second descending, third back to trial order.
     state = { ...state, sort: state.sort?.key !== key ? { key, desc: false } : state.sort.desc ? undefined : { key, desc: true } };
     save();
     draw();
+    box.querySelector<HTMLElement>(`th[data-sort="${CSS.escape(key)}"]`)?.focus();
+  };
+  box.addEventListener('click', (ev) => {
+    const th = (ev.target as Element).closest<HTMLElement>('th[data-sort]');
+    if (th) sortBy(th);
+  });
+  // Headers are focusable: Enter or Space sorts, as a click does.
+  box.addEventListener('keydown', (ev) => {
+    const th = (ev.target as Element).closest<HTMLElement>('th[data-sort]');
+    if (!th || (ev.key !== 'Enter' && ev.key !== ' ')) return;
+    ev.preventDefault();
+    sortBy(th);
   });
 
   return {
