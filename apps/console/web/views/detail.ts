@@ -17,6 +17,7 @@ import type { LiveUpdate } from '@slab/proto';
 import { badge, coalesce, setLiveState, type View } from './common';
 import { renderCurves } from './curves';
 import { renderFit } from './fitPanel';
+import { mountStudySection } from './study/section';
 import { renderHistory } from './history';
 import { mountTrialTable } from './trials';
 import { dataUnit, readCurveAxes, writeCurveAxes, type CurveAxes } from '../curveAxis';
@@ -29,6 +30,7 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
   <div id="message" class="error" hidden></div>
   <div class="card"><div class="card-head"><h2>Curves</h2><span class="dim" id="curves-note">per trial, colour by model size</span><span class="curve-pick dim"><label>metric <select id="curve-metric" data-testid="curve-metric"></select></label><label>y <select id="curve-y" data-testid="curve-y"><option value="log">log</option><option value="linear">linear</option></select></label><label>x <select id="curve-x" data-testid="curve-x"><option value="step">step</option><option value="data">data seen</option><option value="flops">FLOPs</option></select></label><select id="curve-xs" data-testid="curve-xs" aria-label="x scale"><option value="log">log</option><option value="linear">linear</option></select><label class="smooth-pick">smooth <input id="curve-smooth" data-testid="curve-smooth" type="range" min="0" max="0.99" step="0.01" value="0"><span id="curve-smooth-value">off</span></label></span></div><div id="curves" data-testid="curves"></div></div>
   <div class="card" id="fit-card"><div class="card-head"><h2>Current fit</h2><label class="level-pick dim">intervals <select id="level" data-testid="level">${LEVELS.map((l) => `<option value="${l}">${Math.round(l * 100)}%</option>`).join('')}</select></label></div><div id="fit" data-testid="fit-panel"></div></div>
+  <div class="card" id="study-card" data-testid="study-card" hidden><div class="card-head"><h2>Study</h2><span class="dim">the paper's answer, computed after each batch</span></div><div id="study"></div></div>
   <div class="card" id="history-card" hidden><div class="card-head"><h2>Fit history</h2><span class="dim">the target's prediction and interval against FLOPs spent, batch by batch</span></div><div id="history"></div></div>
   <div class="card"><div class="card-head"><h2>Trials</h2><span class="dim" id="trial-count"></span></div><div id="trials" data-testid="trials"></div></div>
 </section>`;
@@ -53,6 +55,7 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
   /** The metric names the picker was last built from, to rebuild it only when one appears. */
   let pickedFrom = '';
   const levelPick = root.querySelector<HTMLSelectElement>('#level')!;
+  const study = mountStudySection($('study-card'), $('study'), sweepId);
   levelPick.value = String(level);
 
   const trialsById = () => new Map(trials.map((t) => [t.id, t]));
@@ -176,6 +179,7 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
       }
       refreshState(); // params, FLOPs, final metrics and counts come from the stored rows
     } else if (u.kind === 'fitJson') {
+      study.refresh(); // each batch's fit carries that batch's study answer
       const fit = parseJson<FitRow>(u.fitJson);
       if (fit && detail && !fits.some((f) => f.id === fit.id)) {
         fits = [...fits, fit];
@@ -243,6 +247,7 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
       disposed = true;
       clearInterval(clock);
       live.close();
+      study.dispose();
       Object.values(draw).forEach((d) => d.cancel());
       refreshState.cancel();
     },

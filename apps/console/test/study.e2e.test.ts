@@ -1,0 +1,171 @@
+/**
+ * The study section of a sweep page, on real parts: study answers computed by @slab/studies from the
+ * stored runs of real study sweeps (bench/studies/data: the LR-sensitivity and LR-annealing runs
+ * trained on this machine), stored through the real gateway as the orchestrator stores them (inside
+ * a fit report), served by GET /api/sweeps/:id/study and drawn by the built console in Debian's
+ * chromium. Asserts what a user sees at 1280 and 800 px and saves a screenshot of each view.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GatewayClient, GatewayError, type StudyAnswer } from '@slab/api';
+import { startGateway } from '@slab/gateway';
+import { parseSpec } from '@slab/spec';
+import { openStore } from '@slab/store';
+import { answerStudy, type StudyMetric, type StudySpec, type StudyTrial } from '@slab/studies';
+import { buildConsole } from '../src';
+
+const CHROMIUM = '/usr/bin/chromium';
+const TOKEN = 'console-study-token';
+const outputDir = join(import.meta.dirname, 'output');
+const repo = join(import.meta.dirname, '../../..');
+const read = (path: string) => readFileSync(join(repo, path), 'utf8');
+const AT = { batch: 0, computedAt: '2026-11-30T23:58:10.000Z' };
+
+/** The study section of an example spec. */
+function studyOf(example: string): StudySpec {
+  const parsed = parseSpec(read(example));
+  if (!parsed.ok || !parsed.spec.study) throw new Error(`${example}: no study section`);
+  return parsed.spec.study as StudySpec;
+}
+
+/** The lr-annealing runs as stored: one trial per curve, its lr and eval_loss points. */
+function annealingInputs(): [StudyTrial[], StudyMetric[]] {
+  const curves = JSON.parse(read('bench/studies/data/annealing-curves.json')) as { schedule: string; trialId: string; width: number; lr: { step: number; value: number }[]; loss: { step: number; value: number }[] }[];
+  const trials = curves.map((c) => ({ id: c.trialId, status: 'completed', config: { width: c.width, schedule: c.schedule }, final: {} }));
+  const metrics = curves.flatMap((c) => [...c.lr.map((p) => ({ trialId: c.trialId, step: p.step, name: 'lr', value: p.value })), ...c.loss.map((p) => ({ trialId: c.trialId, step: p.step, name: 'eval_loss', value: p.value }))]);
+  return [trials, metrics];
+}
+
+/** Stores an answer as fitLaws does: inside the report of the batch's fit. */
+async function storeAnswer(client: GatewayClient, sweepId: string, answer: StudyAnswer): Promise<void> {
+  const skipped = 'the study test stores no law';
+  await client.addFit(sweepId, { summary: { law: 'power-law', params: {}, converged: false, nPoints: 0, formula: '', skipped }, report: { skipped, study: answer } });
+}
+
+const pageOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+describe('console study section', () => {
+  let dir: string;
+  let browser: Browser;
+  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  let client: GatewayClient;
+  let sensitivity: StudyAnswer;
+  let annealing: StudyAnswer;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: the console test drives Debian's chromium; run apt-get install chromium`);
+    dir = mkdtempSync(join(tmpdir(), 'slab-console-study-'));
+    const consoleDir = await buildConsole(join(dir, 'console'));
+    const dbPath = join(dir, 'slab.db');
+    const store = await openStore(dbPath);
+    await store.createSweep({ id: 'sens', name: 'study-lr-sensitivity', specYaml: read('examples/study-lr-sensitivity.yaml') });
+    await store.createSweep({ id: 'anneal', name: 'study-lr-annealing', specYaml: read('examples/study-lr-annealing.yaml') });
+    await store.createSweep({ id: 'pending', name: 'study-lr-annealing', specYaml: read('examples/study-lr-annealing.yaml') });
+    await store.createSweep({ id: 'plain', name: 'lm-quickstart', specYaml: read('examples/lm-quickstart.yaml') });
+    await store.close();
+    gateway = await startGateway({ dbPath, token: TOKEN, consoleDir, host: '127.0.0.1', port: 0 });
+    client = new GatewayClient(gateway.url, TOKEN);
+
+    const runs = JSON.parse(read('bench/studies/data/sensitivity-runs.json')) as { trials: StudyTrial[]; metrics: StudyMetric[] };
+    sensitivity = answerStudy(studyOf('examples/study-lr-sensitivity.yaml'), runs.trials, runs.metrics, AT);
+    annealing = answerStudy(studyOf('examples/study-lr-annealing.yaml'), ...annealingInputs(), { ...AT, batch: 1 });
+    await storeAnswer(client, 'sens', sensitivity);
+    await storeAnswer(client, 'anneal', annealing);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    mkdirSync(outputDir, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves the newest stored answer, a pending one for a study not computed yet, and 404 without a study', async () => {
+    expect(await client.study('sens')).toEqual(sensitivity);
+    // A later batch's answer replaces the earlier one.
+    await storeAnswer(client, 'anneal', { ...annealing, batch: 2, computedAt: '2026-11-30T23:59:00.000Z' });
+    expect(await client.study('anneal')).toMatchObject({ kind: 'lr-annealing', batch: 2, trials: 8 });
+    // A fit stored without an answer (a failed fit) does not hide the last answer.
+    await client.addFit('anneal', { summary: { law: 'power-law', params: {}, converged: false, nPoints: 0, formula: '', skipped: 'fit failed' }, report: { skipped: 'fit failed' } });
+    expect(await client.study('anneal')).toMatchObject({ kind: 'lr-annealing', batch: 2, trials: 8 });
+    expect(await client.study('pending')).toEqual({ kind: 'lr-annealing', batch: null, computedAt: null, trials: 0, error: expect.stringMatching(/^not computed yet/) });
+    const none = await client.study('plain').catch((e: unknown) => e);
+    expect(none).toBeInstanceOf(GatewayError);
+    expect((none as GatewayError).status).toBe(404);
+    expect((none as Error).message).toMatch(/its spec has no study section/);
+  });
+
+  it('lr-sensitivity: loss vs LR per width, sensitivity vs width with its trend, attention logits, a row per width and variant', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${gateway.url}/#/sweeps/sens`);
+    const card = page.locator('[data-testid="study-card"]');
+    await expect.poll(() => card.isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await card.locator('[data-testid="study-kind"]').textContent()).toBe('lr-sensitivity');
+    expect(await card.locator('[data-testid="study-stamp"]').textContent()).toMatch(/^after batch 1 · .* · 30 finished trials$/);
+    // 3 widths × (no qk-layernorm, qk-layernorm).
+    const rows = card.locator('[data-testid="sensitivity-row"]');
+    expect(await rows.count()).toBe(6);
+    const first = (await rows.first().locator('td').allTextContents()).map((t) => t.trim());
+    expect(first.slice(0, 3)).toEqual(['no qk-layernorm', '16', '0.167']);
+    // One line per width and variant in the loss and attention charts; the trend per variant.
+    expect(await card.locator('[data-testid="study-loss-vs-lr"] path.series').count()).toBe(6);
+    expect(await card.locator('[data-testid="study-attn-vs-lr"] path.series').count()).toBe(6);
+    expect(await card.locator('[data-testid="study-sensitivity-vs-width"] path.series').count()).toBe(4);
+    expect(await card.locator('[data-testid="sensitivity-trends"] li').allTextContents()).toEqual([
+      'no qk-layernorm: +0.0105 per doubling of width (slope on ln width 0.0152, 95% [-1.51, 1.54], 3 widths)',
+      'qk-layernorm: +0.00752 per doubling of width (slope on ln width 0.0109, 95% [-0.855, 0.877], 3 widths)',
+    ]);
+    expect(errors).toEqual([]);
+    await page.screenshot({ fullPage: true, path: join(outputDir, 'study-lr-sensitivity.png') });
+    await page.setViewportSize({ width: 800, height: 900 });
+    expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+    await page.screenshot({ fullPage: true, path: join(outputDir, 'study-lr-sensitivity-800px.png') });
+    await page.close();
+  }, 60_000);
+
+  it('lr-annealing: per width and held-out schedule the predicted curve against the measured one, its error and the fitted parameters', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${gateway.url}/#/sweeps/anneal`);
+    const card = page.locator('[data-testid="study-card"]');
+    await expect.poll(() => card.isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await card.locator('[data-testid="study-stamp"]').textContent()).toMatch(/^after batch 3 · .* · 8 finished trials$/);
+    expect(await card.locator('[data-testid="annealing-width"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-width')))).toEqual(['16', '32']);
+    const figs = card.locator('[data-testid="annealing-prediction"]');
+    expect(await figs.evaluateAll((els) => els.map((e) => e.getAttribute('data-schedule')))).toEqual(['constant', 'cosine', 'linear', 'wsd', 'constant', 'cosine', 'linear', 'wsd']);
+    // Each held-out figure: measured (solid) and predicted (dashed) curves, the error as stored.
+    expect(await figs.first().locator('path.series').count()).toBe(2);
+    const byWidth = annealing.result?.kind === 'lr-annealing' ? annealing.result.byWidth : [];
+    const wsd16 = byWidth[0].result.predictions.find((p) => p.schedule === 'wsd')!;
+    expect(await figs.nth(3).locator('[data-testid="annealing-error"]').textContent()).toBe(`${(wsd16.meanRelError * 100).toFixed(2)}%`);
+    expect(await figs.nth(3).textContent()).toContain('fitted on constant, cosine, linear');
+    // Parameters with intervals: L0, A, C, α for the all-schedule fit of each width.
+    expect(await card.locator('[data-testid="annealing-all"]').first().locator('.param').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-param')))).toEqual(Object.keys(byWidth[0].result.all!.params));
+    expect(await card.locator('[data-testid="annealing-all"]').first().textContent()).toMatch(/L0 = [\d.]+ \[[\d.]+, [\d.]+\]/);
+    await page.screenshot({ fullPage: true, path: join(outputDir, 'study-lr-annealing.png') });
+    await page.setViewportSize({ width: 800, height: 900 });
+    expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+    await page.screenshot({ fullPage: true, path: join(outputDir, 'study-lr-annealing-800px.png') });
+    await page.close();
+  }, 60_000);
+
+  it('says a study has no answer yet, and shows no study section for a sweep without one', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${gateway.url}/#/sweeps/pending`);
+    const card = page.locator('[data-testid="study-card"]');
+    await expect.poll(() => card.isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await card.locator('[data-testid="study-error"]').textContent()).toMatch(/^No answer yet: not computed yet: the orchestrator computes the study after each batch/);
+    expect(await card.locator('[data-testid="study-stamp"]').textContent()).toBe('not computed yet');
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/sweeps/plain/study'));
+    await page.goto(`${gateway.url}/#/sweeps/plain`);
+    expect((await answered).status()).toBe(404);
+    await expect.poll(() => page.locator('#head h1').textContent(), { timeout: 15_000 }).toBe('lm-quickstart');
+    expect(await page.locator('[data-testid="study-card"]').isVisible()).toBe(false);
+    await page.close();
+  }, 60_000);
+});
