@@ -81,6 +81,12 @@ done
 [ -f /usr/include/node/node_api.h ] && export npm_config_nodedir="${npm_config_nodedir:-/usr}"
 export npm_config_build_from_source=true
 log="$cache/tfjs-node-build.log"
-npm rebuild "$pkg" --foreground-scripts >"$log" 2>&1 || skip "build failed, see $log"
+if [ "$flavour" = gpu ]; then
+  # tfjs-node-gpu's install script is `install.js gpu download`, which always downloads libtensorflow
+  # (and fails offline): run its build step alone, against the libraries linked above.
+  (bin="$PWD/node_modules/.bin" && cd "$dir" && PATH="$bin:$PATH" node scripts/install.js gpu) >"$log" 2>&1 || skip "build failed, see $log"
+else
+  npm rebuild "$pkg" --foreground-scripts >"$log" 2>&1 || skip "build failed, see $log"
+fi
 loads || skip "built but does not load, see $log"
 echo "$pkg: built from source against $wheel $tf_version"
