@@ -54,6 +54,15 @@ describe('a study sweep on the real stack', () => {
     expect(p.points[p.points.length - 1].S1).toBeLessThan(96 * 0.01);
     expect(Number.isFinite(p.meanRelError)).toBe(true);
 
+    // The orchestrator stored the answer with the last batch's fit; it is the one computed here.
+    const stored = await env.client.study(id);
+    expect(stored).toMatchObject({ kind: 'lr-annealing', trials: 3, batch: expect.any(Number) });
+    expect(Date.parse(stored.computedAt!)).not.toBeNaN();
+    if (stored.result?.kind !== 'lr-annealing') throw new Error(`expected a stored lr-annealing answer, got ${JSON.stringify(stored)}`);
+    const [q] = stored.result.byWidth[0].result.predictions;
+    expect(q.points.map((x) => x.step)).toEqual(p.points.map((x) => x.step));
+    expect(q.meanRelError).toBeCloseTo(p.meanRelError, 9);
+
     const printed: string[] = [];
     const log = console.log;
     console.log = (line: string) => printed.push(line);
@@ -69,5 +78,6 @@ describe('a study sweep on the real stack', () => {
     const text = printed.join('\n');
     expect(text).toMatch(/study lr-annealing \(Tissue et al\. 2024\) on eval_loss, λ = 0\.999/);
     expect(text).toMatch(/held out wsd \(fitted on constant, linear\): mean error \d+\.\d\d% over 11 points/);
+    expect(text).toMatch(/computed after batch \d+ at \S+ from 3 finished trials/);
   }, 300_000);
 });
