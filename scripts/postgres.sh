@@ -50,7 +50,10 @@ case "$cmd" in
     ;;
   start)
     if running; then url; exit 0; fi
-    if [ "$(id -u)" = 0 ]; then chown postgres: "$dir"; fi
+    if [ "$(id -u)" = 0 ]; then
+      chown postgres: "$dir"
+      as_pg test -x "$dir" || die "$dir: the postgres user cannot reach it (a parent directory is private); choose a directory it can traverse, e.g. under /tmp"
+    fi
     if [ ! -f "$dir/data/PG_VERSION" ]; then
       as_pg "$bin/initdb" -D "$dir/data" -U slab --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
         || die "initdb failed: $(tail -n 5 "$dir/initdb.log")"

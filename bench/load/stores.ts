@@ -116,7 +116,9 @@ const emitters = arg('emitters', 20);
 const points = arg('points', 10_000);
 const reps = arg('reps', 3);
 const dir = mkdtempSync(join(tmpdir(), 'slab-bench-stores-'));
-const server = execFileSync('bash', [postgresScript, 'start', join(dir, 'postgres')], { encoding: 'utf8' }).trim();
+// Its own directory: as root the server runs as the postgres user, who cannot enter `dir`.
+const pgDir = mkdtempSync(join(tmpdir(), 'slab-bench-postgres-'));
+const server = execFileSync('bash', [postgresScript, 'start', pgDir], { encoding: 'utf8' }).trim();
 const runs: Run[] = [];
 try {
   for (let i = 0; i < reps; i++) {
@@ -127,8 +129,9 @@ try {
     }
   }
 } finally {
-  execFileSync('bash', [postgresScript, 'stop', join(dir, 'postgres')]);
+  execFileSync('bash', [postgresScript, 'stop', pgDir]);
   rmSync(dir, { recursive: true, force: true });
+  rmSync(pgDir, { recursive: true, force: true });
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 for (const kind of ['sqlite', 'postgres'] as const) {

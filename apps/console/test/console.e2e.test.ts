@@ -13,6 +13,7 @@ import { startGateway } from '@slab/gateway';
 import type { SweepReport, SweepStatus } from '@slab/orchestration';
 import type { MetricPoint } from '@slab/proto';
 import { openStore } from '@slab/store';
+import { testStoreUrl } from '@slab/store/testing';
 import { buildConsole } from '../src';
 import { Trainer } from './trainer';
 
@@ -63,7 +64,7 @@ describe('console against a live gateway', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: the console test drives Debian's chromium; run apt-get install chromium`);
     dir = mkdtempSync(join(tmpdir(), 'slab-console-'));
     consoleDir = await buildConsole(join(dir, 'console'));
-    dbPath = join(dir, 'slab.db');
+    dbPath = await testStoreUrl(join(dir, 'slab.db'));
     // POST /api/sweeps starts a Temporal workflow; this test is about the console, so the sweep row is
     // written through the store (WAL: a second connection next to the gateway's is fine).
     const store = await openStore(dbPath);

@@ -14,6 +14,7 @@ import { GatewayClient } from '@slab/api';
 import { startGateway } from '@slab/gateway';
 import type { MetricPoint } from '@slab/proto';
 import { openStore } from '@slab/store';
+import { testStoreUrl } from '@slab/store/testing';
 import { buildConsole } from '../src';
 import { Trainer } from './trainer';
 
@@ -58,7 +59,7 @@ describe('console curves of any streamed metric', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: the console test drives Debian's chromium; run apt-get install chromium`);
     dir = mkdtempSync(join(tmpdir(), 'slab-console-metrics-'));
     const consoleDir = await buildConsole(join(dir, 'console'));
-    const dbPath = join(dir, 'slab.db');
+    const dbPath = await testStoreUrl(join(dir, 'slab.db'));
     const store = await openStore(dbPath);
     await store.createSweep({ id: SWEEP, name: 'gpt-metrics', specYaml: 'name: gpt-metrics\n' });
     await store.close();

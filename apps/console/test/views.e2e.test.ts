@@ -15,6 +15,7 @@ import type { SweepStatus } from '@slab/orchestration';
 import { fitSweep } from '@slab/orchestration-node';
 import { parseSpec, type SweepSpec, type TrialResult } from '@slab/spec';
 import { openStore } from '@slab/store';
+import { testStoreUrl } from '@slab/store/testing';
 import { buildConsole } from '../src';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -99,7 +100,7 @@ describe('console views of a finished scaling study', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: the console test drives Debian's chromium; run apt-get install chromium`);
     dir = mkdtempSync(join(tmpdir(), 'slab-console-views-'));
     const consoleDir = await buildConsole(join(dir, 'console'));
-    const dbPath = join(dir, 'slab.db');
+    const dbPath = await testStoreUrl(join(dir, 'slab.db'));
     const store = await openStore(dbPath);
     await store.createSweep({ id: LM, name: 'lm-quickstart-sotu', specYaml: 'name: lm-quickstart-sotu\n' });
     await store.createSweep({ id: FLAT, name: 'one-token-budget', specYaml: 'name: one-token-budget\n' });
