@@ -22,7 +22,7 @@ export default [
           allow: [],
           // The CLI imports workspace libraries both ways: statically, and with import() where a command
           // loads them on demand (its bundle splits there). That is not Angular-style lazy routing.
-          checkDynamicDependenciesExceptions: ['@slab/*'],
+          checkDynamicDependenciesExceptions: ['@slab/**'],
           depConstraints: [
             { sourceTag: 'runtime:sandbox', onlyDependOnLibsWithTags: ['runtime:sandbox', 'runtime:universal'], bannedExternalImports: sandboxBanned },
             { sourceTag: 'runtime:universal', onlyDependOnLibsWithTags: ['runtime:universal', 'runtime:sandbox'], bannedExternalImports: sandboxBanned },

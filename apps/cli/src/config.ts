@@ -84,3 +84,11 @@ export function clientTarget(opts: { gateway?: string } = {}): { gatewayUrl: str
 export function temporalAddress(opts: { temporal?: string } = {}): string {
   return opts.temporal ?? process.env.TEMPORAL_ADDRESS ?? readStackInfo().temporalAddress ?? '127.0.0.1:7233';
 }
+
+/** Where clientTarget's token comes from, for error messages: the env var, or the file holding it. */
+export function tokenSource(): string {
+  if (process.env.SLAB_TOKEN) return 'the SLAB_TOKEN environment variable';
+  const dir = stateDir();
+  if (readStackInfo(dir).token) return `${join(dir, 'stack.json')} (written by \`slab up\`)`;
+  return join(dir, 'token');
+}

@@ -45,3 +45,18 @@ export function fitLine(fit: SweepStatus['lastFit']): string {
   const why = fit.skipped || fit.groups?.map((g) => g.summary.skipped).find(Boolean);
   return fit.formula || (why ? `none yet (${why})` : 'none yet');
 }
+
+/** Phases after which a sweep changes no more. */
+export const ENDED_PHASES: ReadonlySet<string> = new Set(['completed', 'cancelled', 'failed']);
+
+/**
+ * A sweep's trials in one phrase, the same in `slab ls` and `slab status`: how many the planner has
+ * created so far (of the trial budget, when there is one), then how many are completed, running,
+ * failed, diverged, and the rest: waiting to start, or, once the sweep ended, stopped.
+ */
+export function trialCounts(t: SweepStatus['trials'], opts: { phase: string; budget?: number }): string {
+  const rest = Math.max(0, t.planned - t.completed - t.running - t.failed - t.diverged);
+  const parts: [number, string][] = [[t.completed, 'completed'], [t.running, 'running'], [t.failed, 'failed'], [t.diverged, 'diverged'], [rest, ENDED_PHASES.has(opts.phase) ? 'stopped' : 'waiting']];
+  const shown = parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
+  return `${t.planned}${opts.budget ? ` of ${opts.budget}` : ''} created${shown.length ? `: ${shown.join(', ')}` : ''}`;
+}

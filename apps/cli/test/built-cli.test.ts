@@ -104,6 +104,17 @@ describe('bin/slab.js with a current build', () => {
     }
   });
 
+  it('slab worker loads its trainers from the bundle (and says why it cannot connect)', { timeout: 120_000 }, async () => {
+    const port = await closedPort();
+    const r = await slab(['worker', '--queue', 'q', '--plugin', 'tfjs,replay,process', '--temporal', `127.0.0.1:${port}`, '--gateway', `http://127.0.0.1:${port}`], { SLAB_TOKEN: 'x' });
+    expect(r.stdout).toMatch(/^worker .*: queue q, plugins tfjs\+replay\+process, backend \S+/m);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/ConnectionRefused|ECONNREFUSED|connect/i);
+    expect(r.loaded.some((u) => u.endsWith('/apps/cli/dist/main.js'))).toBe(true);
+    expect(r.loaded.some((u) => u.includes('@tensorflow/tfjs'))).toBe(true);
+    expect(r.loaded.filter((u) => u.endsWith('.ts'))).toEqual([]);
+  });
+
   it('slab fit answers exactly as the sources do, its bootstrap threads running the built worker', { timeout: 120_000 }, async () => {
     const args = ['fit', csv, '--law', 'chinchilla', '--columns', 'N=Model Size,C=Training FLOP,L=loss', '--starts', 'small', '--bootstrap', '8', '--threads', '2'];
     const built = await slab(args);

@@ -9,7 +9,6 @@ import type { LiveHub } from './hub';
 import { DeadlineExceeded, type GatewayLimits, withDeadline } from './limits';
 import { parseFitPost, parseReport } from './report';
 import type { ParseSpec } from './spec';
-import { sweepStudy } from './study';
 
 export interface RouteDeps {
   store: Store;
@@ -25,6 +24,8 @@ export interface RouteDeps {
 
 /** After a status query times out, status reads skip the orchestrator this long (ms). */
 const ORCHESTRATOR_BACKOFF_MS = 10_000;
+/** How long after submission a sweep without a reported status counts as starting, not as unanswered. */
+const STARTING_MS = 60_000;
 
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -65,8 +66,8 @@ function statusFromRow(row: SweepRow): SweepStatus {
 }
 
 /** LiveUpdate{sweepJson} with the sweep row and its stored status (a LiveSweep). */
-export async function sweepUpdate(store: Store, id: string, row?: SweepRow): Promise<LiveUpdate | undefined> {
-  const sweep = row ?? (await store.getSweep(id));
+export async function sweepUpdate(store: Store, id: string): Promise<LiveUpdate | undefined> {
+  const sweep = await store.getSweep(id);
   if (!sweep) return undefined;
   const live: LiveSweep = { sweep, status: (await store.sweepStatus(id)) ?? statusFromRow(sweep) };
   return { sweepId: id, kind: 'sweepJson', sweepJson: JSON.stringify(live) };
@@ -74,8 +75,8 @@ export async function sweepUpdate(store: Store, id: string, row?: SweepRow): Pro
 
 /** Snapshot sent to a new subscriber: one sweepJson per sweep it asked for. */
 export async function sweepSnapshot(store: Store, sweepId: string): Promise<LiveUpdate[]> {
-  // Every sweep: the listed rows are used as they are, not read again one by one.
-  const updates = sweepId === '' ? await Promise.all((await store.listSweeps()).map((row) => sweepUpdate(store, row.id, row))) : [await sweepUpdate(store, sweepId)];
+  const ids = sweepId === '' ? (await store.listSweeps()).map((s) => s.id) : [sweepId];
+  const updates = await Promise.all(ids.map((id) => sweepUpdate(store, id)));
   return updates.filter((u): u is LiveUpdate => u !== undefined);
 }
 
@@ -98,7 +99,12 @@ export function buildRouter(deps: RouteDeps): Router {
         if (live) return live;
       } catch (err) {
         if (err instanceof DeadlineExceeded) orchestratorQuietUntil = Date.now() + ORCHESTRATOR_BACKOFF_MS;
-        log(`status query for ${row.id} failed, using the stored status: ${String(err)}`);
+        const stored = store.sweepStatus(row.id);
+        // A sweep submitted moments ago whose workflow has not reported yet is starting (its first task
+        // waits for the orchestrator worker): the stored status is the answer, not a failure to log.
+        const starting = !stored && Date.now() - Date.parse(row.createdAt) < STARTING_MS;
+        if (!starting) log(`status query for ${row.id} failed, using the stored status: ${String(err)}`);
+        return stored ?? statusFromRow(row);
       }
     }
     return (await store.sweepStatus(row.id)) ?? statusFromRow(row);
@@ -245,14 +251,6 @@ export function buildRouter(deps: RouteDeps): Router {
     auth.require(req, 'read');
     await sweepOr404(params.id);
     sendJson(res, 200, await store.listFits(params.id));
-  });
-
-  router.on('GET', '/api/sweeps/:id/study', async ({ req, res, params }) => {
-    auth.require(req, 'read');
-    const sweep = await sweepOr404(params.id);
-    const answer = await sweepStudy(store, sweep, deps.parseSpec);
-    if (!answer) throw new HttpError(404, `sweep ${JSON.stringify(params.id)}: its spec has no study section`);
-    sendJson(res, 200, answer);
   });
 
   // Metrics answers can hold millions of points: they are streamed a page at a time, trial by

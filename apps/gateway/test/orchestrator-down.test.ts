@@ -51,6 +51,28 @@ describe('orchestrator down', () => {
     expect(control.statusCalls).toBe(1);
   });
 
+  it('logs an unanswered status query, except for a sweep still starting (nothing reported yet)', async () => {
+    const lines: string[] = [];
+    const logged = await startGateway({ dbPath: tmp.dbPath, token: TOKEN, port: 0, log: (l) => lines.push(l), control: new HungControl(), limits: { statusTimeoutMs: 50 } });
+    try {
+      // Just submitted: its workflow's first task waits for the orchestrator; no failure to report.
+      await logged.store.createSweep({ id: 'fresh', name: 'fresh', specYaml: 'name: fresh' });
+      expect((await fetch(`${logged.url}/api/sweeps/fresh`)).status).toBe(200);
+      expect(lines).toEqual([]);
+    } finally {
+      await logged.close();
+    }
+    const again = await startGateway({ dbPath: tmp.dbPath, token: TOKEN, port: 0, log: (l) => lines.push(l), control: new HungControl(), limits: { statusTimeoutMs: 50 } });
+    try {
+      // It reported before: the orchestrator answered once and does not now, which is worth a line.
+      await again.store.setSweepStatus('fresh', { sweepId: 'fresh', name: 'fresh', phase: 'running', batch: 0, trials: { planned: 1, running: 1, completed: 0, diverged: 0, failed: 0 }, flopsSpent: 0, budget: {} });
+      expect((await fetch(`${again.url}/api/sweeps/fresh`)).status).toBe(200);
+      expect(lines).toEqual([expect.stringMatching(/^status query for fresh failed, using the stored status: DeadlineExceeded/)]);
+    } finally {
+      await again.close();
+    }
+  });
+
   it('pause answers 504 naming the action instead of hanging', async () => {
     const res = await fetch(`${gw.url}/api/sweeps/sw1/pause`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(504);

@@ -10,6 +10,7 @@ import type { SweepSpec } from '@slab/spec';
 import {
   ORCHESTRATOR_QUEUE,
   cancelSignal,
+  stopSignal,
   pauseSignal,
   resumeSignal,
   statusQuery,
@@ -55,7 +56,8 @@ export function createTemporalSweepControl(target: Client | Connection, opts: Sw
     if (name === 'pause') await h.signal(pauseSignal);
     else if (name === 'resume') await h.signal(resumeSignal);
     else if (name === 'cancel') await h.signal(cancelSignal);
-    else throw new Error(`action: expected pause, resume or cancel, got ${JSON.stringify(name)}`);
+    else if (name === 'stop') await h.signal(stopSignal);
+    else throw new Error(`action: expected pause, resume, cancel or stop, got ${JSON.stringify(name)}`);
   };
 
   return {

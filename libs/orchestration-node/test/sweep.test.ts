@@ -147,6 +147,28 @@ describe('sweepWorkflow on the dev server', () => {
     await recordHistory(sweepId);
   }, 60_000);
 
+  it('stops gently: running trials finish and are fitted, no new trial starts, the sweep ends cancelled', async () => {
+    const sweepId = 'stopping';
+    const spec = testSpec({ resourceClass: 'q-stop', parallelism: 2, trial: { ...testSpec().trial, heartbeatSeconds: 1 } });
+    const final = await withTrainer('q-stop', async (probe) => {
+      probe.hold();
+      await control.startWith({ sweepId, spec });
+      await waitFor(async () => probe.started.length, (n) => n === 2, 'two trials in the plugin');
+      // Accepted by the server before the held trials go on: they must still finish.
+      await control.signal(sweepId, 'stop');
+      probe.release();
+      return control.result(sweepId);
+    });
+    expect(final.phase).toBe('cancelled');
+    expect(final.stopReason).toBe('stopped by user: running trials finished, no new ones started');
+    expect(final.trials.completed).toBe(2);
+    expect(final.batch).toBe(1);
+    const finished = reportsOf(sweepId).flatMap((r) => r.finished ?? []);
+    expect(finished.map((r) => r.status).sort()).toEqual(['completed', 'completed', 'stopped', 'stopped']);
+    expect(finished.filter((r) => r.status === 'stopped').every((r) => r.reason === final.stopReason)).toBe(true);
+    await recordHistory(sweepId);
+  }, 60_000);
+
   it('continues as new past the history limit, carrying compact state', async () => {
     const sweepId = 'long';
     const spec = testSpec({ resourceClass: 'q-long', planner: { kind: 'grid', batchSize: 2, seed: 7 } });

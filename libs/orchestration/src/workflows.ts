@@ -29,7 +29,7 @@ import {
   type SweepWorkflowInput,
   type TrainerActivities,
 } from './contracts';
-import { cancelSignal, pauseSignal, resumeSignal, statusQuery } from './messages';
+import { cancelSignal, pauseSignal, resumeSignal, statusQuery, stopSignal } from './messages';
 import { FIT_HEARTBEAT_TIMEOUT_MS, fitLawsTimeoutMs } from './timeouts';
 import { budgetStop, buildStatus, chargedFlops, countByStatus, failureCause, initialState, syntheticResult, trialIdFor, trialRequest, validateWorkflowInput } from './state';
 
@@ -88,6 +88,8 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
   let running = 0;
   let cancelled = false;
   let cancelReason = 'cancelled by user';
+  /** The stop signal: no new trials; the running ones finish (cancel still cuts them short). */
+  let stopping = false;
   let stopReason: string | undefined;
   let trialScope: CancellationScope | undefined;
   let finishedSinceReport: TrialResult[] = [];
@@ -107,6 +109,11 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
     cancelled = true;
     if (reason) cancelReason = reason;
     trialScope?.cancel();
+  });
+  setHandler(stopSignal, (reason?: string) => {
+    if (cancelled || stopping) return;
+    stopping = true;
+    cancelReason = reason ?? 'stopped by user: running trials finished, no new ones started';
   });
 
   const report = async (extra: Omit<SweepReport, 'status'> = {}): Promise<void> => {
@@ -182,15 +189,15 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
     try {
       for (const [i, trial] of trials.entries()) {
         for (;;) {
-          await condition(() => cancelled || state.paused || running < spec.parallelism);
-          if (cancelled || !state.paused) break;
+          await condition(() => cancelled || stopping || state.paused || running < spec.parallelism);
+          if (cancelled || stopping || !state.paused) break;
           await report(); // tell the gateway we are paused, then wait for resume
-          await condition(() => cancelled || !state.paused);
+          await condition(() => cancelled || stopping || !state.paused);
         }
         const spent = budgetStop({ ...spec, budget: { flops: spec.budget?.flops } }, state);
-        if (cancelled || spent) {
+        if (cancelled || stopping || spent) {
           for (const skipped of trials.slice(i)) {
-            const why = cancelled ? cancelReason : `not started: ${spent}`;
+            const why = cancelled || stopping ? cancelReason : `not started: ${spent}`;
             record(syntheticResult(skipped.trialId, skipped.point.config, 'stopped', why));
           }
           break;
@@ -204,7 +211,7 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
 
   try {
     for (;;) {
-      if (cancelled) break;
+      if (cancelled || stopping) break;
       stopReason = budgetStop(spec, state);
       if (stopReason) break;
 
@@ -220,7 +227,7 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
         flopsSpent: state.flopsSpent,
         trialsStarted: state.nextTrialIndex,
       });
-      if (cancelled) break;
+      if (cancelled || stopping) break;
       if (plan.stop) {
         stopReason = plan.stop;
         break;
@@ -252,7 +259,7 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
 
       const info = workflowInfo();
       // Not when the budget is already spent: the next loop turn ends the sweep in this run.
-      if (!cancelled && !budgetStop(spec, state) && (info.continueAsNewSuggested || info.historyLength > historyLimit)) {
+      if (!cancelled && !stopping && !budgetStop(spec, state) && (info.continueAsNewSuggested || info.historyLength > historyLimit)) {
         await condition(allHandlersFinished);
         return await continueAsNew<typeof sweepWorkflow>({ ...input, carried: state });
       }
@@ -269,8 +276,8 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
     }
   }
 
-  phase = cancelled ? 'cancelled' : 'completed';
-  if (cancelled) stopReason = cancelReason;
+  phase = cancelled || stopping ? 'cancelled' : 'completed';
+  if (cancelled || stopping) stopReason = cancelReason;
   // Non-cancellable: a client-cancelled workflow must still report and drain its handlers.
   await CancellationScope.nonCancellable(async () => {
     await report();

@@ -1,9 +1,10 @@
 /** Commands that talk to a running gateway: submit, ls, status, watch, pause/resume/cancel, export. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { GatewayClient, GatewayError, heldOutTrials } from '@slab/api';
-import { clientTarget } from '../config';
-import { configLabel, fitLine, red, sci, table, trialStatus } from '../format';
+import { GatewayClient, GatewayError, heldOutTrials, type SweepCounts } from '@slab/api';
+import { clientTarget, tokenSource } from '../config';
+import { configLabel, ENDED_PHASES, fitLine, red, sci, table, trialCounts, trialStatus } from '../format';
+import { registerControlCommands } from './control';
 import type { SweepStatus } from '@slab/orchestration';
 // The spec check (plugin schemas, replay tables), the study section and the progress bar are loaded
 // by the commands that use them, so `slab --help` and `slab ls` start without them.
@@ -97,22 +98,31 @@ export function registerClientCommands(program: Command): void {
 
   withGateway(program.command('ls').option('--json', 'machine-readable output').description('list sweeps'))
     .action(async (opts: { gateway?: string; json?: boolean }) => {
-      const sweeps = await gatewayClient(opts).listSweeps();
+      const client = gatewayClient(opts);
+      const sweeps = await client.listSweeps();
       if (opts.json) return console.log(JSON.stringify(sweeps, null, 2));
       if (!sweeps.length) return console.log('no sweeps yet: `slab submit spec.yaml`');
-      console.log(table(['id', 'name', 'status', 'trials', 'FLOPs', 'created'], sweeps.map((s) => [s.id, s.name, phaseLabel(s), formatCounts(s.counts), sci(s.flopsSpent), s.createdAt])));
+      // An unfinished sweep's row holds what the store last heard; its status (what `slab status`
+      // prints) is the orchestrator's own count, so both commands show the same numbers mid-run.
+      const live = await Promise.all(sweeps.map((s) => (ENDED_PHASES.has(s.status) ? undefined : client.getSweep(s.id).then((d) => d.status, () => undefined))));
+      const rows = sweeps.map((s, i) => {
+        const status = live[i];
+        const counts = status ? trialCounts(status.trials, { phase: status.phase, budget: status.budget.trials }) : trialCounts(trialsOfRow(s.counts), { phase: s.status });
+        return [s.id, s.name, phaseLabel(status ?? s), counts, sci(status?.flopsSpent ?? s.flopsSpent), s.createdAt];
+      });
+      console.log(table(['id', 'name', 'status', 'trials', 'FLOPs', 'created'], rows));
     });
 
   withGateway(program.command('status').argument('<id>', 'sweep id').option('--json', 'machine-readable output').description('show a sweep: phase, trials, latest fit'))
     .action(async (id: string, opts: { gateway?: string; json?: boolean }) => {
       const client = gatewayClient(opts);
       const [detail, trials] = await Promise.all([client.getSweep(id), client.trials(id)]);
-      // The study's answer (stored, or computed here when none is): `study` is absent when the spec names none.
-      if (opts.json) return console.log(JSON.stringify({ ...detail, trials, study: await (await import('./study')).studyAnswer(client, id, detail.sweep.specYaml, trials) }, null, 2));
+      if (opts.json) return console.log(JSON.stringify({ ...detail, trials }, null, 2));
       const { status } = detail;
       console.log(`${id} ${detail.sweep.name}: ${phaseLabel(status)}${status.stopReason ? ` (${status.stopReason})` : ''}, batch ${status.batch}`);
       if (status.fitFailed) console.log(red(`fit failed: ${status.fitFailed}`));
       if (status.waiting) console.log(status.waiting);
+      console.log(`trials: ${trialCounts(status.trials, { phase: status.phase, budget: status.budget.trials })}`);
       console.log(`FLOPs spent ${sci(status.flopsSpent)}${status.budget.flops ? ` of ${sci(status.budget.flops)}` : ''}${status.scoringFlops ? ` (data scoring ${sci(status.scoringFlops)})` : ''}`);
       const fit = detail.fit?.summary ?? status.lastFit;
       // Held-out runs scored the law's extrapolation and were not fitted: marked so no one reads them as fitted points.
@@ -139,13 +149,7 @@ export function registerClientCommands(program: Command): void {
       if (!succeeded(status)) process.exitCode = 1;
     });
 
-  for (const verb of ['pause', 'resume', 'cancel'] as const) {
-    withGateway(program.command(verb).argument('<id>', 'sweep id').description(`${verb} a sweep`))
-      .action(async (id: string, opts: { gateway?: string }) => {
-        await gatewayClient(opts).control(id, verb);
-        console.log(`${verb} sent to ${id}`);
-      });
-  }
+  registerControlCommands(program, withGateway, gatewayClient);
 
   withGateway(program.command('export').argument('<id>', 'sweep id').option('-f, --format <format>', 'csv or json', 'csv').option('-o, --out <file>', 'write to a file instead of stdout').description('export one row per trial'))
     .action(async (id: string, opts: { gateway?: string; format: string; out?: string }) => {
@@ -156,13 +160,16 @@ export function registerClientCommands(program: Command): void {
     });
 }
 
-function formatCounts(c: Record<string, number> | undefined): string {
-  if (!c) return '';
-  return Object.entries(c).filter(([, n]) => n > 0).map(([k, n]) => `${n} ${k}`).join(', ');
+/** A stored sweep row's trial counts in the status's terms: every trial row was created by the planner. */
+function trialsOfRow(c: SweepCounts): SweepStatus['trials'] {
+  return { planned: c.total, running: c.running, completed: c.completed, diverged: c.diverged, failed: c.failed };
 }
 
 /** The one line (or a spec's issues) `slab` prints for an error; the spec library loads only for issues. */
 export async function explainError(err: unknown): Promise<string> {
+  if (err instanceof GatewayError && (err.status === 401 || err.status === 403)) {
+    return `${err.message}\nthe token sent was read from ${tokenSource()}; SLAB_TOKEN overrides it, SLAB_STATE_DIR says which stack's directory to read`;
+  }
   if (err instanceof GatewayError) {
     const issues = (err as GatewayError & { issues?: { path: string; message: string }[] }).issues;
     return issues?.length ? `${err.message}\n${(await import('@slab/spec')).formatIssues(issues)}` : err.message;
