@@ -189,6 +189,12 @@ describe('fit history, compare, explore and tied groups', () => {
     for (const s of leftOpen) expect(await page.locator(`tr[data-sweep="${s.id}"] [data-testid="compare-degenerate"]`).textContent()).toMatch(/^degenerate: partly-identified: .*not determined by the data/);
     const colors = await loss.locator('path.series').evaluateAll((ps) => ps.map((p) => p.getAttribute('stroke')));
     expect(new Set(colors).size).toBe(2);
+    // The table downloads as CSV, one row per sweep.
+    const [csvFile] = await Promise.all([page.waitForEvent('download'), page.locator('button[data-download="csv"]').click()]);
+    const csv = readFileSync((await csvFile.path())!, 'utf8').trim().split(/\r?\n/);
+    expect(csv[0]).toMatch(/^"?Sweep"?,"?Law"?,"?E"?,/);
+    expect(csv).toHaveLength(3);
+    expect(csv[1]).toContain(adaptive.id);
     await page.screenshot({ path: join(outputDir, 'compare.png'), fullPage: true });
     await page.locator('[data-testid="level"]').selectOption('0.8');
     await expect.poll(() => page.locator('[data-testid="compare-table"] thead th').nth(7).textContent()).toBe('Target [80% interval]');
@@ -259,6 +265,10 @@ describe('fit history, compare, explore and tied groups', () => {
     await expect.poll(() => page.locator('[data-testid="scatter"] .axis-label').first().textContent()).toBe('FLOPs C (linear)');
     await page.locator('[data-testid="scatter"] circle.pt').first().hover({ force: true });
     await expect.poll(() => page.locator('[data-testid="scatter"] .readout').textContent()).toMatch(/^#\d+ N \S+ · FLOPs C .* · final eval_loss .* · data /);
+    // The scatter downloads as an SVG holding every run's point.
+    const [svgFile] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid="scatter"] button[data-download="svg"]').click()]);
+    expect(svgFile.suggestedFilename()).toBe(`${adaptive.id}-final.eval_loss-vs-flops.svg`);
+    expect(readFileSync((await svgFile.path())!, 'utf8').match(/<circle /g)).toHaveLength(n);
     await page.screenshot({ path: join(outputDir, 'explore.png'), fullPage: true });
     await page.setViewportSize({ width: 800, height: 900 });
     await expect.poll(() => pageOverflow(page)).toBe(0);

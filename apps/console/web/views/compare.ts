@@ -10,6 +10,7 @@ import { hueColor } from '../color';
 import { inGroup } from '../coloring';
 import { frontierLoss, paramIntervals } from '../comparison';
 import { bandAt, degenerate, levelText, logSpace, placeSingleVar, readFit, type FitView, type LawVar } from '../fit';
+import { downloadButtons, fileStem } from '../download';
 import { esc, formatCount, formatFlops, formatValue } from '../format';
 import { frontier, hasFrontier } from '../frontier';
 import { describeGroup, readGroups } from '../groups';
@@ -184,7 +185,7 @@ function renderComparison(sweeps: Compared[], level: number): HTMLElement {
   }
   if (!grid.childElementCount) grid.innerHTML = `<div class="empty">None of these sweeps has finished runs or a fitted law yet.</div>`;
   root.append(grid);
-  root.insertAdjacentHTML('beforeend', `<h3>Laws side by side</h3><div class="table-wrap">${table(sweeps, level)}</div>`);
+  root.insertAdjacentHTML('beforeend', `<h3>Laws side by side</h3><div data-download-scope data-download-name="${esc(fileStem(`compare-${sweeps.map((s) => s.id).join('-')}`))}">${downloadButtons(['csv'])}<div class="table-wrap">${table(sweeps, level)}</div></div>`);
   return root;
 }
 

@@ -8,9 +8,11 @@
 import { api } from '../api';
 import { hueColor, ramp } from '../color';
 import { axisPosition, brushed, brushFromPositions, trialColumns, type Brush, type Column } from '../columns';
+import { offerDownloads } from '../download';
 import { esc, formatCount, formatFlops, formatValue } from '../format';
 import { linearTicks } from '../plot/intervals';
 import { logTicks } from '../plot/scale';
+import { forTheme } from '../theme';
 import type { TrialRow } from '../types';
 import type { View } from './common';
 import { trialLabel } from './trials';
@@ -33,14 +35,17 @@ function formatCell(col: Column, v: number | string | undefined): string {
   return formatValue(v);
 }
 
-/** Colour of each trial by a column: a ramp over numbers (log when all positive), hues over categories. */
+/**
+ * Colour of each trial by a column: a ramp over numbers (log when all positive), hues over
+ * categories; lifted for the dark theme like every plot's colours.
+ */
 function colorsBy(col: Column | undefined, count: number): (i: number) => string {
-  if (!col) return () => '#2f5bd3';
-  if (col.kind === 'category') return (i) => (col.cells[i] === undefined ? '#9aa3ae' : hueColor(col.distinct.indexOf(col.cells[i]!)));
+  if (!col) return () => forTheme('#2f5bd3');
+  if (col.kind === 'category') return (i) => forTheme(col.cells[i] === undefined ? '#9aa3ae' : hueColor(col.distinct.indexOf(col.cells[i]!)));
   const at = axisPosition(col, col.positive);
   return (i) => {
     const p = i < count ? at(col.cells[i]) : undefined;
-    return p === undefined ? '#9aa3ae' : ramp(p);
+    return forTheme(p === undefined ? '#9aa3ae' : ramp(p));
   };
 }
 
@@ -220,6 +225,7 @@ function parallel(cols: Column[], trials: TrialRow[], metric: string, brushes: M
     );
   });
   root.innerHTML = `<svg viewBox="0 0 ${PC.W} ${PC.H}" role="img" aria-label="parallel coordinates of the runs">${parts.join('')}</svg><div class="readout" hidden></div>`;
+  offerDownloads(root, `parallel-coordinates-${metric}`);
   const readout = root.querySelector<HTMLElement>('.readout')!;
   root.addEventListener('mouseover', (ev) => {
     const line = (ev.target as Element).closest<SVGPathElement>('path.pc-line');
@@ -314,6 +320,7 @@ function scatter(cols: Column[], trials: TrialRow[], choice: Choice, selected: S
     return root;
   }
   root.innerHTML = `<svg viewBox="0 0 ${SC.W} ${SC.H}" role="img" aria-label="${esc(yc.label)} against ${esc(xc.label)}">${parts.join('')}</svg><div class="readout" hidden></div>${cc ? colorKey(cc) : ''}`;
+  offerDownloads(root, `${yc.key}-vs-${xc.key}`);
   const readout = root.querySelector<HTMLElement>('.readout')!;
   root.addEventListener('mouseover', (ev) => {
     const pt = (ev.target as Element).closest<SVGCircleElement>('circle.pt');
