@@ -203,7 +203,7 @@ export async function killNode(node: Node): Promise<void> {
 export async function completenessProblems(probe: StoreProbe, trialId: string, opts: { metric: string; logEvery: number; totalSteps: number }): Promise<string[]> {
   const problems: string[] = [];
   const seqs = await probe.frameSeqs(trialId);
-  if (seqs.length === 0 || seqs.some((s, i) => s !== i + 1)) problems.push(`${trialId}: frame seqs not contiguous from 1 (${seqs.length} frames, last ${seqs.at(-1)})`);
+  if (seqs.length === 0 || seqs.some((s, i) => s !== i + 1)) problems.push(`${trialId}: frame seqs not contiguous from 1 (${seqs.length} frames, last ${seqs.at(-1) ?? 'none'})`);
   const steps = await probe.steps(trialId, opts.metric);
   if (steps.length !== new Set(steps).size) problems.push(`${trialId}: a ${opts.metric} step stored twice`);
   const missing: number[] = [];
