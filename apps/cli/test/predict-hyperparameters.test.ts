@@ -38,6 +38,12 @@ describe('slab predict --hyperparameters', () => {
     expect(() => hyperparameterAnswer(s, 'N=1e5,D=1e6,B=4')).toThrow(/expected N=<parameters>,D=<tokens>/);
     expect(() => hyperparameterAnswer(s, 'N=abc')).toThrow(/--hyperparameters: expected NAME=NUMBER items/);
     expect(() => hyperparameterAnswer(s, 'N=1e5,D=1e6', '2')).toThrow(/--level: expected a number in \(0, 1\)/);
+    // Without a B*(D) law (no bracketed batch optimum) the LR is still answered, and the batch says why not.
+    const lrOnly = { ...s, batchSize: null, notes: [...s.notes, 'B*(D) not fitted: no bracketed batch optimum'] };
+    const partial = hyperparameterAnswer(lrOnly, 'N=1e5,D=1e6');
+    expect(partial.lines[1]).toBe('batch size: no B*(D) law (see the notes)');
+    expect(partial.lines.join('\n')).toMatch(/note: B\*\(D\) not fitted/);
+    expect(partial.out.batchSize).toBeNull();
     const none = hyperparameterStudy([{ params: 1e4, data: 1e5, learningRate: 0.01, batchSize: 4, loss: 3 }]);
     expect(() => hyperparameterAnswer(none, 'N=1e5,D=1e6')).toThrow(/no fitted law yet: η\*\(N, D\) not fitted/);
   });

@@ -399,10 +399,10 @@ export function evaluatePowerLaw(law: PowerLaw, x: Record<string, number>, level
 }
 
 /**
- * "Which LR and batch for N, D": η*(N, D) and B*(D) with their intervals. Throws when the study has no
- * fitted law for one of them (the reason is in `study.notes`).
+ * "Which LR and batch for N, D": η*(N, D) and B*(D) with their intervals; `batchSize` is null when the study
+ * has no B*(D) law (the reason is in `study.notes`). Throws when it has no η*(N, D) law.
  */
-export function predictHyperparameters(study: HyperparameterStudy, N: number, D: number): { learningRate: Estimate; batchSize: Estimate } {
-  if (!study.learningRate || !study.batchSize) throw new Error(`no hyperparameter law to predict from: ${study.notes.join('; ')}`);
-  return { learningRate: evaluatePowerLaw(study.learningRate, { N, D }, study.level), batchSize: evaluatePowerLaw(study.batchSize, { D }, study.level) };
+export function predictHyperparameters(study: HyperparameterStudy, N: number, D: number): { learningRate: Estimate; batchSize: Estimate | null } {
+  if (!study.learningRate) throw new Error(`no hyperparameter law to predict from: ${study.notes.join('; ')}`);
+  return { learningRate: evaluatePowerLaw(study.learningRate, { N, D }, study.level), batchSize: study.batchSize ? evaluatePowerLaw(study.batchSize, { D }, study.level) : null };
 }

@@ -46,7 +46,7 @@ describe('hyperparameter laws (Step Law, Li et al. 2025)', () => {
     }
     const p = predictHyperparameters(s, 1e5, 1e6);
     expect(p.learningRate.value / etaStar(1e5, 1e6)).toBeCloseTo(1, 1);
-    expect(p.batchSize.value / bStar(1e6)).toBeCloseTo(1, 1);
+    expect(p.batchSize!.value / bStar(1e6)).toBeCloseTo(1, 1);
     expect(p.learningRate.lo).toBeLessThan(p.learningRate.value);
     expect(p.learningRate.hi).toBeGreaterThan(p.learningRate.value);
   });

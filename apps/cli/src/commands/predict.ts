@@ -104,15 +104,15 @@ export function hyperparameterAnswer(study: HyperparameterStudy, point: string, 
   const x = parseAssignments(point, '--hyperparameters');
   const extra = Object.keys(x).filter((k) => k !== 'N' && k !== 'D');
   if (!(x.N > 0) || !(x.D > 0) || extra.length) throw new CliError(`--hyperparameters: expected N=<parameters>,D=<tokens>, both positive, got "${point}"`);
-  if (!study.learningRate || !study.batchSize) throw new CliError(`--hyperparameters: the sweep's study has no fitted law yet: ${study.notes.join('; ')}`);
+  if (!study.learningRate) throw new CliError(`--hyperparameters: the sweep's study has no fitted law yet: ${study.notes.join('; ')}`);
   const lr = evaluatePowerLaw(study.learningRate, { N: x.N, D: x.D }, level);
-  const batch = evaluatePowerLaw(study.batchSize, { D: x.D }, level);
+  const batch = study.batchSize ? evaluatePowerLaw(study.batchSize, { D: x.D }, level) : null;
   const pct = `${Math.round(level * 100)}%`;
   const doubts = [...study.notes, ...(x.N > Math.max(...study.groups.map((g) => g.params)) * 10 ? ['N is more than 10× the largest swept model: a long extrapolation'] : [])];
   const out = { N: x.N, D: x.D, learningRate: lr, batchSize: batch, level, ...(doubts.length ? { notes: doubts } : {}) };
   const lines = [
     `peak learning rate η*(N=${f4(x.N)}, D=${f4(x.D)}): ${f4(lr.value)} (${pct} [${f4(lr.lo)}, ${f4(lr.hi)}])`,
-    `batch size B*(D=${f4(x.D)}): ${f4(batch.value)} sequences (${pct} [${f4(batch.lo)}, ${f4(batch.hi)}])`,
+    batch ? `batch size B*(D=${f4(x.D)}): ${f4(batch.value)} sequences (${pct} [${f4(batch.lo)}, ${f4(batch.hi)}])` : 'batch size: no B*(D) law (see the notes)',
     ...doubts.map((d) => `  note: ${d}`),
   ];
   return { out, lines };
