@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/program';
 
-const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
+// bin/slab.js, as users run it: the built CLI while it is current, else the sources through tsx.
+const bin = fileURLToPath(new URL('../bin/slab.js', import.meta.url));
 const examples = fileURLToPath(new URL('../../../examples/', import.meta.url));
-const slab = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', main, ...args], { encoding: 'utf8', env: { ...process.env, SLAB_STATE_DIR: '/nonexistent-slab-state' } });
+const slab = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, SLAB_STATE_DIR: '/nonexistent-slab-state' } });
 
 describe('slab', () => {
   it('reports each of a spec’s three mistakes on its own line and exits non-zero', { timeout: 30_000 }, () => {
