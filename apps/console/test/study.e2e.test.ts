@@ -54,6 +54,7 @@ describe('console study section', () => {
   let client: GatewayClient;
   let sensitivity: StudyAnswer;
   let annealing: StudyAnswer;
+  let shape: StudyAnswer;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: the console test drives Debian's chromium; run apt-get install chromium`);
@@ -64,6 +65,7 @@ describe('console study section', () => {
     await store.createSweep({ id: 'sens', name: 'study-lr-sensitivity', specYaml: read('examples/study-lr-sensitivity.yaml') });
     await store.createSweep({ id: 'anneal', name: 'study-lr-annealing', specYaml: read('examples/study-lr-annealing.yaml') });
     await store.createSweep({ id: 'pending', name: 'study-lr-annealing', specYaml: read('examples/study-lr-annealing.yaml') });
+    await store.createSweep({ id: 'shape', name: 'study-model-shape', specYaml: read('examples/study-model-shape.yaml') });
     await store.createSweep({ id: 'plain', name: 'lm-quickstart', specYaml: read('examples/lm-quickstart.yaml') });
     await store.close();
     gateway = await startGateway({ dbPath, token: TOKEN, consoleDir, host: '127.0.0.1', port: 0 });
@@ -74,6 +76,9 @@ describe('console study section', () => {
     annealing = answerStudy(studyOf('examples/study-lr-annealing.yaml'), ...annealingInputs(), { ...AT, batch: 1 });
     await storeAnswer(client, 'sens', sensitivity);
     await storeAnswer(client, 'anneal', annealing);
+    const shapeRuns = JSON.parse(read('bench/studies/data/model-shape-runs.json')) as { trials: StudyTrial[]; metrics: StudyMetric[] };
+    shape = answerStudy(studyOf('examples/study-model-shape.yaml'), shapeRuns.trials, shapeRuns.metrics, { ...AT, batch: 4 });
+    await storeAnswer(client, 'shape', shape);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
     mkdirSync(outputDir, { recursive: true });
   }, 120_000);
@@ -151,6 +156,35 @@ describe('console study section', () => {
     await page.setViewportSize({ width: 800, height: 900 });
     expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
     await page.screenshot({ fullPage: true, path: join(outputDir, 'study-lr-annealing-800px.png') });
+    await page.close();
+  }, 60_000);
+
+  it('model-shape: loss per strategy against compute, each equal-compute level with loss and time, the spread at fixed N and the verdict', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${gateway.url}/#/sweeps/shape`);
+    const card = page.locator('[data-testid="study-card"]');
+    await expect.poll(() => card.isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await card.locator('[data-testid="study-kind"]').textContent()).toBe('model-shape');
+    if (shape.result?.kind !== 'model-shape') throw new Error(`expected a model-shape answer, got ${JSON.stringify(shape)}`);
+    const r = shape.result.result;
+    // One line per strategy; a row per compute multiple two strategies reach (×4: width vs depth, ×16: width vs compound).
+    expect(await card.locator('[data-testid="shape-loss-vs-compute"] path.series').count()).toBe(3);
+    const levels = card.locator('[data-testid="shape-level"]');
+    expect(await levels.evaluateAll((rs) => rs.map((x) => x.getAttribute('data-multiple')))).toEqual(['4', '16']);
+    const k4 = (await levels.first().locator('td').allTextContents()).map((t) => t.trim());
+    expect(k4.slice(0, 7)).toEqual(['×4', '32×1', String(Number(r.levels[0].points.width!.loss!.toPrecision(4))), expect.stringMatching(/ s$/), '16×4', String(Number(r.levels[0].points.depth!.loss!.toPrecision(4))), expect.stringMatching(/ s$/)]);
+    expect(k4.slice(-2)).toEqual([r.levels[0].bestLoss, r.levels[0].fastest]);
+    // Kaplan's comparison: one row per group of equal N, the relative spread as a percentage, and the verdict in words.
+    const groups = card.locator('[data-testid="shape-fixed-n"]');
+    expect(await groups.count()).toBe(r.fixedN.length);
+    expect(await groups.first().locator('td').nth(3).textContent()).toBe(`${(r.fixedN[0].relativeSpread! * 100).toFixed(2)}%`);
+    expect(await card.locator('[data-testid="shape-verdict"]').textContent()).toBe(
+      `Largest loss spread at fixed N: ${(r.kaplan.maxRelativeSpread! * 100).toFixed(2)}% over ${r.kaplan.groups} groups (tolerance 3.00%): shape ${r.kaplan.holds ? 'matters little' : 'matters'} here.`,
+    );
+    await page.screenshot({ fullPage: true, path: join(outputDir, 'study-model-shape.png') });
+    await page.setViewportSize({ width: 800, height: 900 });
+    expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+    await page.screenshot({ fullPage: true, path: join(outputDir, 'study-model-shape-800px.png') });
     await page.close();
   }, 60_000);
 

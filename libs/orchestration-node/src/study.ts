@@ -41,6 +41,6 @@ export async function studyJob(
   if (!study) return undefined;
   const rows = (await Promise.all(studyMetrics(study).map((name) => readMetrics(sweepId, name)))).flat();
   const metrics: StudyMetric[] = rows.map((r) => ({ trialId: r.trialId, step: r.step, name: r.name, value: r.value }));
-  const trials: StudyTrial[] = results.map((r) => ({ id: r.trialId, status: r.status, config: { ...configOf(r.trialId, planned) }, final: r.final, params: r.params, data: r.data }));
+  const trials: StudyTrial[] = results.map((r) => ({ id: r.trialId, status: r.status, config: { ...configOf(r.trialId, planned) }, final: r.final, params: r.params, data: r.data, flops: r.flops }));
   return { spec: study, trials, metrics, batch };
 }

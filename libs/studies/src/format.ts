@@ -2,6 +2,7 @@
 import type { StudyResult } from './sweep';
 import type { HyperparameterStudy, Estimate } from './hyperparameters';
 import type { OvertrainingStudy } from './overtraining';
+import type { ShapeStudy } from './shape';
 
 const g = (v: number | null | undefined, digits = 3): string => (v === null || v === undefined || !Number.isFinite(v) ? '—' : Number(v.toPrecision(digits)).toString());
 const pct = (v: number): string => (Number.isFinite(v) ? `${(v * 100).toFixed(2)}%` : '—');
@@ -28,6 +29,7 @@ export function formatStudy(s: StudyResult): string {
   }
   if (s.kind === 'hyperparameters') return formatHyperparameters(s.metric, s.result);
   if (s.kind === 'overtraining') return formatOvertraining(s.metric, s.downstream, s.result);
+  if (s.kind === 'model-shape') return formatShape(s.metric, s.result);
   lines.push(`study lr-annealing (Tissue et al. 2024) on ${s.metric}, λ = ${s.byWidth[0]?.result.lambda ?? 0.999}`);
   for (const { width, result: r } of s.byWidth) {
     if (width !== null) lines.push(` width ${width}:`);
@@ -83,5 +85,28 @@ function formatOvertraining(metric: string, downstream: string, r: OvertrainingS
     if (p.warning) lines.push(`    doubt: ${p.warning}`);
   }
   for (const n of r.notes) lines.push(`  note: ${n}`);
+  return lines.join('\n');
+}
+
+function formatShape(metric: string, r: ShapeStudy): string {
+  const lines = [`study model-shape (Dollár et al. 2021; Kaplan et al. 2020 §3.1) on final ${metric}; base width ${r.base.width} × depth ${r.base.depth}, compound rule: depth's share of compute growth ${g(r.compound)}`];
+  const time = (s: number | null) => (s === null ? '—' : `${g(s, 3)} s`);
+  lines.push('  at equal compute (multiple k of the base, N non-embedding parameters):');
+  for (const l of r.levels) {
+    const cells = (['width', 'depth', 'compound'] as const).flatMap((s) => {
+      const p = l.points[s];
+      return p ? [`${s} ${p.width}×${p.depth} ${p.loss === null ? 'diverged' : g(p.loss, 4)} in ${time(p.wallSeconds)}`] : [];
+    });
+    lines.push(`    k ${g(l.multiple)}: ${cells.join('; ')} (lowest loss: ${l.bestLoss ?? '—'}, fastest: ${l.fastest ?? '—'})`);
+  }
+  if (!r.levels.length) lines.push('    no compute multiple is reached by two strategies');
+  lines.push(`  at fixed N (Kaplan: shape matters little when the spread is within ${pct(r.tolerance)}):`);
+  for (const grp of r.fixedN) {
+    const runs = grp.runs.map((x) => `${x.width}×${x.depth} (aspect ${g(x.aspectRatio)}) ${x.loss === null ? 'diverged' : g(x.loss, 4)}`).join(', ');
+    lines.push(`    N ≈ ${g(grp.nonEmbeddingParams)}: ${runs}; spread ${g(grp.spread)} (${grp.relativeSpread === null ? '—' : pct(grp.relativeSpread)})`);
+  }
+  const k = r.kaplan;
+  lines.push(`  verdict: ${k.holds === null ? 'no group of equal N with 2 finished shapes' : `largest spread at fixed N ${pct(k.maxRelativeSpread!)} over ${k.groups} groups: shape ${k.holds ? 'matters little' : 'matters'} here`}`);
+  if (r.offPath.length) lines.push(`  off every strategy path (counted at fixed N only): ${r.offPath.map((x) => `${x.width}×${x.depth}`).join(', ')}`);
   return lines.join('\n');
 }

@@ -4,5 +4,6 @@ export { studyFromSweep, studyMetrics, type StudyMetric, type StudyResult, type 
 export { answerStudy, type StudyAnswer } from './answer';
 export { groupOptimum, hyperparameterStudy, evaluatePowerLaw, leastSquares, predictHyperparameters, surfaceMinimum, type Estimate, type GroupOptimum, type HyperparameterOptions, type HyperparameterRun, type HyperparameterStudy, type PowerLaw } from './hyperparameters';
 export { overtrainingStudy, type FittedLaw, type OvertrainingOptions, type OvertrainingPrediction, type OvertrainingRun, type OvertrainingStudy } from './overtraining';
+export { modelShapeStudy, type EqualComputeLevel, type FixedNGroup, type ShapeOptions, type ShapePoint, type ShapeRun, type ShapeStrategy, type ShapeStudy } from './shape';
 export { formatStudy } from './format';
 export { fitLine, studentT, type LineFit } from './stats';

@@ -6,13 +6,15 @@ import { lrAnnealingStudy, type AnnealingStudy, type ScheduleCurve } from './ann
 import { hyperparameterStudy, type HyperparameterRun, type HyperparameterStudy } from './hyperparameters';
 import { overtrainingStudy, type OvertrainingRun, type OvertrainingStudy } from './overtraining';
 import { lrSensitivity, type SensitivityRun, type SensitivityStudy } from './sensitivity';
+import { modelShapeStudy, type ShapeRun, type ShapeStudy } from './shape';
 
 /** The spec's `study` section (libs/spec validates it). */
 export type StudySpec =
   | { kind: 'lr-sensitivity'; cap?: number; metric?: string }
   | { kind: 'lr-annealing'; holdout?: string[]; lambda?: number; metric?: string }
   | { kind: 'hyperparameters'; metric?: string; bootstrap?: number }
-  | { kind: 'overtraining'; metric?: string; downstream?: string; holdout?: { width: number; data: number }[]; bootstrap?: number };
+  | { kind: 'overtraining'; metric?: string; downstream?: string; holdout?: { width: number; data: number }[]; bootstrap?: number }
+  | { kind: 'model-shape'; metric?: string; compound?: number; tolerance?: number };
 
 export interface StudyTrial {
   id: string;
@@ -22,6 +24,8 @@ export interface StudyTrial {
   /** Parameters N and training tokens D as the trainer reported them (the repetition study reads them). */
   params?: number;
   data?: number;
+  /** Training FLOPs the trainer counted (the model-shape study compares strategies at equal FLOPs). */
+  flops?: number;
 }
 
 export interface StudyMetric {
@@ -36,7 +40,8 @@ export type StudyResult =
   | { kind: 'lr-sensitivity'; metric: string; result: SensitivityStudy }
   | { kind: 'lr-annealing'; metric: string; byWidth: { width: number | null; result: AnnealingStudy }[] }
   | { kind: 'hyperparameters'; metric: string; result: HyperparameterStudy }
-  | { kind: 'overtraining'; metric: string; downstream: string; result: OvertrainingStudy };
+  | { kind: 'overtraining'; metric: string; downstream: string; result: OvertrainingStudy }
+  | { kind: 'model-shape'; metric: string; result: ShapeStudy };
 
 /**
  * Metric curves a study reads besides the trials' final metrics, fetched by name (a sweep stores many
@@ -45,6 +50,7 @@ export type StudyResult =
 export function studyMetrics(spec: StudySpec): string[] {
   if (spec.kind === 'lr-sensitivity') return ['attn_logit_max', 'output_logit_max', 'output_logit_mean'];
   if (spec.kind === 'lr-annealing') return ['lr', spec.metric ?? 'eval_loss'];
+  if (spec.kind === 'model-shape') return ['tokens_per_s'];
   return [];
 }
 
@@ -78,6 +84,7 @@ export function studyFromSweep(spec: StudySpec, trials: readonly StudyTrial[], m
     const downstream = spec.downstream ?? 'eval_acc';
     return { kind: spec.kind, metric, downstream, result: overtrainingStudy(overtrainingRuns(spec, ended, metric, downstream), { bootstrap: spec.bootstrap }) };
   }
+  if (spec.kind === 'model-shape') return { kind: spec.kind, metric, result: modelShapeStudy(shapeRuns(ended, metrics, metric), { compound: spec.compound, tolerance: spec.tolerance }) };
   if (spec.kind === 'lr-sensitivity') {
     const attn = lastValues(metrics, 'attn_logit_max');
     const outMax = lastValues(metrics, 'output_logit_max');
@@ -156,4 +163,36 @@ function overtrainingRuns(spec: Extract<StudySpec, { kind: 'overtraining' }>, en
     largest.heldOut = true;
   }
   return runs;
+}
+
+/**
+ * model-shape runs: width and depth from the config, N from the trainer's params_non_embedding (else
+ * 12·depth·width²), FLOPs as counted, wall time as tokens seen over the median logged tokens_per_s
+ * (training throughput: evals and checkpoints excluded, and robust to a stalled log step).
+ */
+function shapeRuns(ended: readonly StudyTrial[], metrics: readonly StudyMetric[], metric: string): ShapeRun[] {
+  const rates = new Map<string, number[]>();
+  for (const m of metrics) {
+    if (m.name !== 'tokens_per_s' || m.value === null || !(m.value > 0)) continue;
+    rates.set(m.trialId, [...(rates.get(m.trialId) ?? []), m.value]);
+  }
+  return ended.map((t) => {
+    const width = Number(t.config.width);
+    const depth = Number(t.config.depth);
+    if (!(width > 0) || !(depth > 0)) throw new Error(`study model-shape: trial ${t.id} needs config.width and config.depth (sweep them as dimensions)`);
+    const nonEmbedding = Number(t.final?.params_non_embedding);
+    const tokens = Number(t.final?.tokens_seen ?? t.data ?? t.config.data);
+    const r = (rates.get(t.id) ?? []).sort((a, b) => a - b);
+    const rate = r.length ? r[Math.floor((r.length - 1) / 2)] : NaN;
+    const wallSeconds = tokens > 0 && rate > 0 ? tokens / rate : null;
+    return {
+      trialId: t.id,
+      width,
+      depth,
+      nonEmbeddingParams: nonEmbedding > 0 ? nonEmbedding : 12 * depth * width * width,
+      flops: Number(t.flops ?? t.final?.flops_6nd ?? NaN),
+      loss: t.status === 'completed' ? (t.final?.[metric] ?? null) : null,
+      wallSeconds,
+    };
+  });
 }

@@ -43,7 +43,7 @@ function studyOf(specYaml: string): StudySpec | undefined {
 async function studyInputs(client: GatewayClient, id: string, study: StudySpec, trials: TrialRow[]) {
   const rows = (await Promise.all(studyMetrics(study).map((name) => client.sweepMetrics(id, name)))).flat();
   const metrics: StudyMetric[] = rows.map((r) => ({ trialId: r.trialId, step: r.step, name: r.name, value: r.value }));
-  const studyTrials = trials.map((t) => ({ id: t.id, status: t.status, config: { ...t.config }, final: t.final, params: t.params, data: t.data }));
+  const studyTrials = trials.map((t) => ({ id: t.id, status: t.status, config: { ...t.config }, final: t.final, params: t.params, data: t.data, flops: t.flops }));
   return [studyTrials, metrics] as const;
 }
 

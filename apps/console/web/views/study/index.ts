@@ -8,6 +8,7 @@ import { esc, formatTime } from '../../format';
 import { h } from '../common';
 import { annealingView } from './lr-annealing';
 import { sensitivityView } from './lr-sensitivity';
+import { shapeView } from './model-shape';
 import { repetitionView } from './repetition';
 
 /** How one study kind is shown. */
@@ -22,6 +23,7 @@ type ViewsByKind = { [K in StudyResult['kind']]?: StudyView<Extract<StudyResult,
 export const STUDY_VIEWS: ViewsByKind = {
   'lr-sensitivity': sensitivityView,
   'lr-annealing': annealingView,
+  'model-shape': shapeView,
   repetition: repetitionView,
 };
 
