@@ -2,7 +2,8 @@
  * One stack per state directory. Two `slab up` (or `slab run`) on the same directory would share a
  * SQLite store and a Temporal database file and overwrite each other's stack.json; the second is
  * refused instead. The lock is `<stateDir>/lock`, created exclusively, holding the owner's pid and
- * host. A lock whose process is gone (killed, crashed) is stale and is taken over.
+ * host. A lock whose process is gone (killed, crashed), or that names this very process's pid (a
+ * restarted container reuses its pid), is stale and is taken over.
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -44,6 +45,9 @@ function readHolder(path: string): Holder | undefined {
   }
 }
 
+/** Lock files this process holds now (a second lock of one of them in this process is refused). */
+const heldHere = new Set<string>();
+
 /** Whether `pid` is a live process on this host (EPERM: alive, owned by someone else). */
 export function isAlive(pid: number): boolean {
   try {
@@ -69,7 +73,10 @@ export function lockStateDir(dir: string): StateLock {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const holder = readHolder(path);
-      if (holder && (holder.host !== me.host || isAlive(holder.pid))) throw new StateDirLockedError(dir, holder);
+      // Our own pid in a lock this process never took is a previous incarnation, not a live rival: a
+      // restarted container (same hostname, same small pid) would otherwise refuse to start forever.
+      const rival = holder && (holder.host !== me.host || (holder.pid === me.pid ? heldHere.has(path) : isAlive(holder.pid)));
+      if (holder && rival) throw new StateDirLockedError(dir, holder);
       try {
         unlinkSync(path);
       } catch {
@@ -79,10 +86,12 @@ export function lockStateDir(dir: string): StateLock {
     }
     writeSync(fd, `${JSON.stringify(me)}\n`);
     closeSync(fd);
+    heldHere.add(path);
     let released = false;
     const release = () => {
       if (released) return;
       released = true;
+      heldHere.delete(path);
       process.off('exit', release);
       const holder = readHolder(path);
       if (holder?.pid === me.pid && holder.host === me.host) unlinkSync(path);

@@ -43,6 +43,13 @@ describe('state directory lock', () => {
     lockStateDir(dir).release();
   });
 
+  it('a lock naming this process that it never took (a restarted container reusing its pid) is taken over', () => {
+    writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: process.pid, host: hostname() }));
+    const lock = lockStateDir(dir);
+    expect(() => lockStateDir(dir)).toThrow(`in use by another slab process (pid ${process.pid})`);
+    lock.release();
+  });
+
   it('a lock held on another host is respected (its pid cannot be checked from here)', () => {
     writeFileSync(join(dir, 'lock'), JSON.stringify({ pid: deadPid(), host: `${hostname()}-elsewhere` }));
     expect(() => lockStateDir(dir)).toThrow(/in use by a slab process on host .*-elsewhere/);

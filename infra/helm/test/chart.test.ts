@@ -100,7 +100,7 @@ describe.skipIf(missing.length > 0)('the scaling-lab chart', () => {
     const names = c.env.map((e: { name: string }) => e.name);
     expect(env(c, 'SLAB_STORE')?.value).toBe('postgres://slab:$(POSTGRES_PASSWORD)@slab-scaling-lab-postgres.lab.svc:5432/slab');
     expect(names.indexOf('POSTGRES_PASSWORD')).toBeLessThan(names.indexOf('SLAB_STORE'));
-    expect(gateway.spec.template.spec.initContainers.map((i: { name: string }) => i.name)).toEqual(['clear-stale-lock', 'wait-for-postgres']);
+    expect(gateway.spec.template.spec.initContainers.map((i: { name: string }) => i.name)).toEqual(['wait-for-postgres']);
     const pg = find(objects, 'StatefulSet', 'slab-scaling-lab-postgres')!;
     expect(pg.spec.volumeClaimTemplates[0].metadata.name).toBe('data');
     expect(env(container(pg), 'POSTGRES_PASSWORD')?.valueFrom?.secretKeyRef).toEqual({ name: 'slab-scaling-lab-postgres', key: 'password' });
@@ -136,7 +136,7 @@ describe.skipIf(missing.length > 0)('the scaling-lab chart', () => {
     const managed = render(['store.existingSecret=slab-db']);
     expect(kubeconform(managed.text).ok).toBe(true);
     expect(managed.objects.filter((o) => o.metadata.name.endsWith('-postgres'))).toEqual([]);
-    expect(find(managed.objects, 'StatefulSet', 'slab-scaling-lab-gateway')!.spec.template.spec.initContainers.map((i: { name: string }) => i.name)).toEqual(['clear-stale-lock']);
+    expect(find(managed.objects, 'StatefulSet', 'slab-scaling-lab-gateway')!.spec.template.spec.initContainers).toBeUndefined();
     expect(env(container(find(managed.objects, 'StatefulSet', 'slab-scaling-lab-gateway')), 'SLAB_STORE')?.valueFrom?.secretKeyRef).toEqual({ name: 'slab-db', key: 'url' });
     const sqlite = render(['store.kind=sqlite']);
     expect(kubeconform(sqlite.text).ok).toBe(true);
