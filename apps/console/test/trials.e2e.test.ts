@@ -18,6 +18,7 @@ import { fitSweep } from '@slab/orchestration-node';
 import type { MetricPoint } from '@slab/proto';
 import { parseSpec, type TrialResult } from '@slab/spec';
 import { openStore } from '@slab/store';
+import { testStoreUrl } from '@slab/store/testing';
 import { buildConsole } from '../src';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -71,7 +72,7 @@ describe('trials, curves, the per-trial page, downloads and dark mode', () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: the console test drives Debian's chromium; run apt-get install chromium`);
     dir = mkdtempSync(join(tmpdir(), 'slab-console-trials-'));
     const consoleDir = await buildConsole(join(dir, 'console'));
-    const dbPath = join(dir, 'slab.db');
+    const dbPath = await testStoreUrl(join(dir, 'slab.db'));
     const setup = await openStore(dbPath);
     await setup.createSweep({ id: SWEEP, name: 'trials-lm', specYaml: 'name: trials-lm\n' });
     await setup.close();
@@ -419,17 +420,28 @@ describe('trials, curves, the per-trial page, downloads and dark mode', () => {
     const colours = async (scheme: 'light' | 'dark') => {
       const { context, page, errors } = await open(`#/sweeps/${FITTED}`, { colorScheme: scheme });
       const fig = page.locator('figure[data-axis="N"]').first();
+      // The live snapshot can draw the law before the trials arrive by REST: wait for the runs too.
       await fig.locator('path.band').first().waitFor({ timeout: 15_000 });
-      const got = await fig.evaluate((f) => {
-        const css = (el: Element | null, p: string) => (el ? getComputedStyle(el).getPropertyValue(p) : '');
-        return {
-          card: css(f.closest('.card'), 'background-color'),
-          band: css(f.querySelector('path.band'), 'fill'),
-          curve: css(f.querySelector('path.series'), 'stroke'),
-          hollow: css(f.querySelector('.marker.hollow'), 'fill'),
-          tick: css(f.querySelector('.tick-label'), 'fill'),
-        };
-      });
+      await fig.locator('.marker.hollow').first().waitFor({ timeout: 15_000 });
+      // Read once the panel has settled: a live redraw can replace the figure while it is read.
+      const read = () =>
+        fig.evaluate((f) => {
+          const css = (el: Element | null, p: string) => (el ? getComputedStyle(el).getPropertyValue(p) : '');
+          return {
+            card: css(f.closest('.card'), 'background-color'),
+            band: css(f.querySelector('path.band'), 'fill'),
+            curve: css(f.querySelector('path.series'), 'stroke'),
+            hollow: css(f.querySelector('.marker.hollow'), 'fill'),
+            tick: css(f.querySelector('.tick-label'), 'fill'),
+          };
+        });
+      let got = await read();
+      await expect
+        .poll(async () => {
+          got = await read();
+          return Object.values(got).every((v) => /^rgb\(/.test(v));
+        }, { timeout: 10_000 })
+        .toBe(true);
       await page.screenshot({ path: join(outputDir, `fit-${scheme}.png`), fullPage: true });
       expect(errors).toEqual([]);
       await context.close();
