@@ -69,6 +69,13 @@ async function curationSweep(client: GatewayClient): Promise<string> {
   return id;
 }
 
+/** An element's box in page coordinates (a full-page screenshot's clip), whatever the scroll. */
+const pageBox = (page: Page, selector: string) =>
+  page.evaluate((s) => {
+    const r = document.querySelector(s)!.getBoundingClientRect();
+    return { x: r.x + window.scrollX, y: r.y + window.scrollY, width: r.width, height: r.height };
+  }, selector);
+
 const pageOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 describe('fit history, compare, explore and tied groups', () => {
@@ -136,16 +143,20 @@ describe('fit history, compare, explore and tied groups', () => {
     expect((last.hi - last.lo) / 2 / last.value).toBeLessThan(0.03);
     expect(await value.locator('figcaption').textContent()).toContain('95% interval');
     // Hovering a point names its batch.
-    await value.locator('circle.marker.fit, circle.marker.degenerate').first().hover({ force: true });
-    await expect.poll(() => value.locator('.readout').textContent()).toMatch(/^batch \d+: /);
-    await page.screenshot({ path: join(outputDir, 'fit-history.png'), fullPage: true, clip: (await page.locator('#history-card').boundingBox())! });
+    // Hover again on each poll: a live re-render (a resubscription re-reads the sweep) replaces the plot.
+    const hoverPoint = async () => {
+      await value.locator('circle.marker.fit, circle.marker.degenerate').first().hover({ force: true, timeout: 2_000 }).catch(() => undefined);
+      return value.locator('.readout').textContent();
+    };
+    await expect.poll(hoverPoint, { timeout: 15_000 }).toMatch(/^batch \d+: /);
+    await page.screenshot({ path: join(outputDir, 'fit-history.png'), fullPage: true, clip: await pageBox(page, '#history-card') });
     // Another level: the intervals follow and say so.
     await page.locator('[data-testid="level"]').selectOption('0.68');
     await expect.poll(() => value.locator('figcaption').textContent()).toContain('68% interval');
     await page.locator('[data-testid="level"]').selectOption('0.95');
     await page.setViewportSize({ width: 800, height: 900 });
     await expect.poll(() => pageOverflow(page)).toBe(0);
-    await page.screenshot({ path: join(outputDir, 'fit-history-800px.png'), fullPage: true, clip: (await page.locator('#history-card').boundingBox())! });
+    await page.screenshot({ path: join(outputDir, 'fit-history-800px.png'), fullPage: true, clip: await pageBox(page, '#history-card') });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
@@ -289,7 +300,7 @@ describe('fit history, compare, explore and tied groups', () => {
     expect(await tie.textContent()).toMatch(new RegExp(`^Indistinguishable from curation\\.strategy=${other} at 95%: the bootstrap difference of the predictions includes 0 \\[-[^,]+, [^\\]]+\\]\\. Read these groups as tied, not ranked\\.$`));
     // random is clearly worse: not named as a tie.
     expect(await tie.textContent()).not.toContain('random');
-    await page.screenshot({ path: join(outputDir, 'best-tie.png'), fullPage: true, clip: (await page.locator('#fit-card').boundingBox())! });
+    await page.screenshot({ path: join(outputDir, 'best-tie.png'), fullPage: true, clip: await pageBox(page, '#fit-card') });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
