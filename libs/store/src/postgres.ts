@@ -120,8 +120,8 @@ class PostgresStore implements Store {
   }
 
   async getSweep(id: string): Promise<SweepRow | undefined> {
-    const { rows } = await this.pool.query<SweepDb>(`SELECT * FROM sweeps WHERE id = $1`, [id]);
-    return rows[0] && sweepRow(rows[0], await this.counts(this.pool, id));
+    const { rows } = await this.query<SweepDb>(`SELECT * FROM sweeps WHERE id = $1`, [id]);
+    return rows[0] && sweepRow(rows[0], await this.counts(id));
   }
 
   async listSweeps(): Promise<SweepRow[]> {
@@ -139,12 +139,12 @@ class PostgresStore implements Store {
   }
 
   async sweepStatus(id: string): Promise<SweepStatus | undefined> {
-    const { rows } = await this.pool.query<{ status_json: string | null }>(`SELECT status_json FROM sweeps WHERE id = $1`, [id]);
+    const { rows } = await this.query<{ status_json: string | null }>(`SELECT status_json FROM sweeps WHERE id = $1`, [id]);
     return rows[0]?.status_json ? (JSON.parse(rows[0].status_json) as SweepStatus) : undefined;
   }
 
   async setSweepStatus(id: string, status: SweepStatus): Promise<void> {
-    await this.pool.query(`UPDATE sweeps SET phase = $1, stop_reason = $2, flops_spent = $3, status_json = $4, updated_at = $5 WHERE id = $6`, [
+    await this.query(`UPDATE sweeps SET phase = $1, stop_reason = $2, flops_spent = $3, status_json = $4, updated_at = $5 WHERE id = $6`, [
       status.phase,
       status.stopReason ?? null,
       status.flopsSpent,
@@ -155,7 +155,7 @@ class PostgresStore implements Store {
   }
 
   async setSweepPhase(id: string, phase: SweepPhase, stopReason?: string): Promise<void> {
-    await this.pool.query(`UPDATE sweeps SET phase = $1, stop_reason = COALESCE($2, stop_reason), updated_at = $3 WHERE id = $4`, [
+    await this.query(`UPDATE sweeps SET phase = $1, stop_reason = COALESCE($2, stop_reason), updated_at = $3 WHERE id = $4`, [
       phase,
       stopReason ?? null,
       now(),
@@ -203,7 +203,7 @@ class PostgresStore implements Store {
   }
 
   async getTrial(trialId: string): Promise<TrialRow | undefined> {
-    const { rows } = await this.pool.query<TrialDb>(`SELECT ${TRIAL_COLUMNS} WHERE t.id = $1`, [trialId]);
+    const { rows } = await this.query<TrialDb>(`SELECT ${TRIAL_COLUMNS} WHERE t.id = $1`, [trialId]);
     return rows[0] && trialRow(rows[0]);
   }
 
@@ -249,11 +249,12 @@ class PostgresStore implements Store {
   }
 
   async lastContiguousSeq(trialId: string): Promise<number> {
+    if (trialId.includes('\0')) return 0;
     return this.lastSeq(this.pool, trialId);
   }
 
   async trialMetrics(trialId: string, opts: { name?: string; afterStep?: number } = {}): Promise<TrialMetricRow[]> {
-    const { rows } = await this.pool.query<TrialMetricRow>(
+    const { rows } = await this.query<TrialMetricRow>(
       `SELECT seq, step, name, value, wall_time AS "wallTime" FROM points
        WHERE trial_id = $1 AND ($2::text IS NULL OR name = $2) AND ($3::bigint IS NULL OR step > $3) ORDER BY name, step`,
       [trialId, opts.name ?? null, opts.afterStep ?? null],
@@ -263,7 +264,7 @@ class PostgresStore implements Store {
 
   async trialMetricsPage(trialId: string, opts: { name?: string; afterStep?: number; after?: MetricCursor; limit: number }): Promise<TrialMetricRow[]> {
     // Keyset pages in primary-key order (trial_id, name, step); '' and -1 mean "from the start".
-    const { rows } = await this.pool.query<TrialMetricRow>(
+    const { rows } = await this.query<TrialMetricRow>(
       `SELECT seq, step, name, value, wall_time AS "wallTime" FROM points
        WHERE trial_id = $1 AND ($2::text IS NULL OR name = $2) AND ($3::bigint IS NULL OR step > $3)
          AND (name, step) > ($4::text COLLATE "C", $5::bigint)
@@ -274,12 +275,12 @@ class PostgresStore implements Store {
   }
 
   async sweepTrialIds(sweepId: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string }>(`SELECT id FROM trials WHERE sweep_id = $1 ORDER BY id`, [sweepId]);
+    const { rows } = await this.query<{ id: string }>(`SELECT id FROM trials WHERE sweep_id = $1 ORDER BY id`, [sweepId]);
     return rows.map((r) => r.id);
   }
 
   async sweepMetrics(sweepId: string, name?: string): Promise<SweepMetricRow[]> {
-    const { rows } = await this.pool.query<SweepMetricRow>(
+    const { rows } = await this.query<SweepMetricRow>(
       `SELECT trial_id AS "trialId", step, name, value, wall_time AS "wallTime" FROM points
        WHERE sweep_id = $1 AND ($2::text IS NULL OR name = $2) ORDER BY trial_id, name, step`,
       [sweepId, name ?? null],
@@ -288,7 +289,7 @@ class PostgresStore implements Store {
   }
 
   async trialEvents(trialId: string): Promise<TrialEventRow[]> {
-    const { rows } = await this.pool.query<EventDb>(`SELECT seq, status, info_json, wall_time FROM events WHERE trial_id = $1 ORDER BY seq`, [trialId]);
+    const { rows } = await this.query<EventDb>(`SELECT seq, status, info_json, wall_time FROM events WHERE trial_id = $1 ORDER BY seq`, [trialId]);
     return rows.map(eventRow);
   }
 
@@ -301,12 +302,12 @@ class PostgresStore implements Store {
   }
 
   async listFits(sweepId: string): Promise<FitRow[]> {
-    const { rows } = await this.pool.query<FitDb>(`SELECT * FROM fits WHERE sweep_id = $1 ORDER BY id`, [sweepId]);
+    const { rows } = await this.query<FitDb>(`SELECT * FROM fits WHERE sweep_id = $1 ORDER BY id`, [sweepId]);
     return rows.map(fitRow);
   }
 
   async latestFit(sweepId: string): Promise<FitRow | undefined> {
-    const { rows } = await this.pool.query<FitDb>(`SELECT * FROM fits WHERE sweep_id = $1 ORDER BY id DESC LIMIT 1`, [sweepId]);
+    const { rows } = await this.query<FitDb>(`SELECT * FROM fits WHERE sweep_id = $1 ORDER BY id DESC LIMIT 1`, [sweepId]);
     return rows[0] && fitRow(rows[0]);
   }
 
@@ -320,13 +321,23 @@ class PostgresStore implements Store {
     await this.pool.end();
   }
 
+  /**
+   * A read (or an update by key) outside a transaction. PostgreSQL text cannot hold a NUL byte, so
+   * no stored key contains one: a lookup by such a key (e.g. from a URL) finds nothing, as in SQLite,
+   * instead of failing with an encoding error.
+   */
+  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<{ rows: R[] }> {
+    if (params.some((p) => typeof p === 'string' && p.includes('\0'))) return { rows: [] };
+    return this.pool.query<R>(sql, params);
+  }
+
   private async trialRows(sweepId: string): Promise<TrialDb[]> {
-    const { rows } = await this.pool.query<TrialDb>(`SELECT ${TRIAL_COLUMNS} WHERE t.sweep_id = $1 ORDER BY t.idx, t.id`, [sweepId]);
+    const { rows } = await this.query<TrialDb>(`SELECT ${TRIAL_COLUMNS} WHERE t.sweep_id = $1 ORDER BY t.idx, t.id`, [sweepId]);
     return rows;
   }
 
-  private async counts(db: Db, sweepId: string): Promise<{ status: TrialRowStatus; n: number }[]> {
-    const { rows } = await db.query<{ status: TrialRowStatus; n: number }>(`SELECT status, COUNT(*) AS n FROM trials WHERE sweep_id = $1 GROUP BY status`, [
+  private async counts(sweepId: string): Promise<{ status: TrialRowStatus; n: number }[]> {
+    const { rows } = await this.query<{ status: TrialRowStatus; n: number }>(`SELECT status, COUNT(*) AS n FROM trials WHERE sweep_id = $1 GROUP BY status`, [
       sweepId,
     ]);
     return rows;
@@ -338,6 +349,9 @@ class PostgresStore implements Store {
    * id), so there is always a row to lock.
    */
   private async admit(c: pg.PoolClient, field: FrameField, sweepId: string, trialId: string, attempt: number): Promise<void> {
+    // No stored sweep id holds a NUL byte (Postgres text cannot): such a sweep does not exist.
+    if (sweepId.includes('\0')) admission(field, { sweepId, trialId, attempt }, undefined, () => false);
+    if (trialId.includes('\0')) throw new Error(`${field}.trialId: expected text without NUL bytes`);
     const t = now();
     // The trainer may report a trial before the workflow's report of it arrives.
     const inserted = await c.query(

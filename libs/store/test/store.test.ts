@@ -181,6 +181,17 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       expect(JSON.parse(await exportSweep(store, 'sw1', 'json')).map((r: { heldOut: number }) => r.heldOut)).toEqual([0, 1]);
     });
 
+    it('finds nothing under a key with a NUL byte (a URL may carry one) instead of failing', async () => {
+      expect(await store.getSweep('sw1\0')).toBeUndefined();
+      expect(await store.sweepStatus('\0')).toBeUndefined();
+      expect(await store.getTrial('sw1-t0000\0')).toBeUndefined();
+      expect(await store.trialMetrics('\0')).toEqual([]);
+      expect(await store.trialMetricsPage('\0', { limit: 10 })).toEqual([]);
+      expect(await store.sweepTrialIds('\0')).toEqual([]);
+      expect(await store.listFits('\0')).toEqual([]);
+      expect(await store.lastContiguousSeq('\0')).toBe(0);
+    });
+
     it('quotes CSV cells that need it', async () => {
       expect(toCsv([{ a: 'x,y', b: 'say "hi"' }, { c: 1 }])).toBe('a,b,c\n"x,y","say ""hi""",\n,,1\n');
     });
