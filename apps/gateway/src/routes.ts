@@ -66,8 +66,8 @@ function statusFromRow(row: SweepRow): SweepStatus {
 }
 
 /** LiveUpdate{sweepJson} with the sweep row and its stored status (a LiveSweep). */
-export async function sweepUpdate(store: Store, id: string): Promise<LiveUpdate | undefined> {
-  const sweep = await store.getSweep(id);
+export async function sweepUpdate(store: Store, id: string, row?: SweepRow): Promise<LiveUpdate | undefined> {
+  const sweep = row ?? (await store.getSweep(id));
   if (!sweep) return undefined;
   const live: LiveSweep = { sweep, status: (await store.sweepStatus(id)) ?? statusFromRow(sweep) };
   return { sweepId: id, kind: 'sweepJson', sweepJson: JSON.stringify(live) };
@@ -75,8 +75,8 @@ export async function sweepUpdate(store: Store, id: string): Promise<LiveUpdate 
 
 /** Snapshot sent to a new subscriber: one sweepJson per sweep it asked for. */
 export async function sweepSnapshot(store: Store, sweepId: string): Promise<LiveUpdate[]> {
-  const ids = sweepId === '' ? (await store.listSweeps()).map((s) => s.id) : [sweepId];
-  const updates = await Promise.all(ids.map((id) => sweepUpdate(store, id)));
+  // Every sweep: the listed rows are used as they are, not read again one by one.
+  const updates = sweepId === '' ? await Promise.all((await store.listSweeps()).map((row) => sweepUpdate(store, row.id, row))) : [await sweepUpdate(store, sweepId)];
   return updates.filter((u): u is LiveUpdate => u !== undefined);
 }
 
@@ -99,7 +99,7 @@ export function buildRouter(deps: RouteDeps): Router {
         if (live) return live;
       } catch (err) {
         if (err instanceof DeadlineExceeded) orchestratorQuietUntil = Date.now() + ORCHESTRATOR_BACKOFF_MS;
-        const stored = store.sweepStatus(row.id);
+        const stored = await store.sweepStatus(row.id);
         // A sweep submitted moments ago whose workflow has not reported yet is starting (its first task
         // waits for the orchestrator worker): the stored status is the answer, not a failure to log.
         const starting = !stored && Date.now() - Date.parse(row.createdAt) < STARTING_MS;
