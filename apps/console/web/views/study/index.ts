@@ -9,6 +9,8 @@ import { h } from '../common';
 import { annealingView } from './lr-annealing';
 import { sensitivityView } from './lr-sensitivity';
 import { shapeView } from './model-shape';
+import { hyperparametersView } from './hyperparameters';
+import { overtrainingView } from './overtraining';
 import { repetitionView } from './repetition';
 
 /** How one study kind is shown. */
@@ -24,6 +26,8 @@ export const STUDY_VIEWS: ViewsByKind = {
   'lr-sensitivity': sensitivityView,
   'lr-annealing': annealingView,
   'model-shape': shapeView,
+  hyperparameters: hyperparametersView,
+  overtraining: overtrainingView,
   repetition: repetitionView,
 };
 
