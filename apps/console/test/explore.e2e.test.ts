@@ -298,8 +298,14 @@ describe('fit history, compare, explore and tied groups', () => {
     const other = best.includes('keep-hard') ? 'el2n-keep-easy' : 'el2n-keep-hard';
     const tie = page.locator('[data-testid="best-tie"]');
     expect(await tie.textContent()).toMatch(new RegExp(`^Indistinguishable from curation\\.strategy=${other} at 95%: the bootstrap difference of the predictions includes 0 \\[-[^,]+, [^\\]]+\\]\\. Read these groups as tied, not ranked\\.$`));
-    // random is clearly worse: not named as a tie.
+    // random is clearly worse: not named as a tie. The tied group is badged in the groups table.
     expect(await tie.textContent()).not.toContain('random');
+    expect(await page.locator('[data-testid="fit-groups"] [data-testid="tied-badge"]').count()).toBe(1);
+    expect(await page.locator(`[data-testid="fit-groups"] tr[data-group="curation.strategy=${other}"] [data-testid="tied-badge"]`).textContent()).toBe('tied with best');
+    // At 68% the tie still holds (the difference's interval narrows but keeps 0), and says its level.
+    await page.locator('[data-testid="level"]').selectOption('0.68');
+    await expect.poll(() => tie.textContent()).toMatch(new RegExp(`^Indistinguishable from curation\\.strategy=${other} at 68%`));
+    await page.locator('[data-testid="level"]').selectOption('0.95');
     await page.screenshot({ path: join(outputDir, 'best-tie.png'), fullPage: true, clip: await pageBox(page, '#fit-card') });
     expect(errors).toEqual([]);
     await page.close();

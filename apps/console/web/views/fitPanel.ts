@@ -237,6 +237,7 @@ function groupedFit(grouped: GroupedFit, latest: FitRow, obs: Obs[], trials: Tri
   const fits = new Map(grouped.groups.map((g) => [g.key, placeSingleVar(g.fit, members.get(g.key)!)]));
   const bestFit = best ? fits.get(best.key)! : undefined;
   const compute = targetCompute(bestFit?.target?.label);
+  const separated = best && bestFit ? bestSeparation(best, bestFit, grouped.groups, fits, opts.level) : { html: '', tied: new Set<string>() };
   const answer = best
     ? `<div class="answer" data-testid="fit-answer"><span class="swatch" style="background:${colorOf(best.key)}"></span>Best${compute ? ` at C=${esc(compute)}` : bestFit?.target ? '' : ' (no target: first fitted group)'}: <b>${esc(describeGroup(best))}</b>${bestFit?.target ? ` <span class="dim">· predicted ${esc(bestFit.target.label.split(' at ')[0])}</span> ${intervalText(bestFit, opts.level)}` : ''}</div>`
     : `<div class="note">No group has a usable fit yet.</div>`;
@@ -246,7 +247,7 @@ function groupedFit(grouped: GroupedFit, latest: FitRow, obs: Obs[], trials: Tri
   ${bestFit ? `<div class="formula" data-testid="fit-formula">${esc(bestFit.formula || bestFit.law)}</div>` : ''}
   <div class="dim">${esc(bestFit?.law ?? '')} · one fit per ${esc(grouped.dims.join(' × '))} group (${grouped.groups.length} groups)${bestFit && bandWords(bestFit, opts.level) ? ` · <span data-testid="band-level">${esc(bandWords(bestFit, opts.level))}</span>` : ''} · ${formatTime(latest.createdAt)}</div>
   ${bestFit?.target ? `<div class="dim">target: ${esc(bestFit.target.label)}</div>` : ''}
-  ${best && bestFit ? bestSeparation(best, bestFit, grouped.groups, fits, opts.level) : ''}
+  ${separated.html}
   ${bestFit ? degenerateNote(bestFit) : ''}</div>`,
   );
 
@@ -299,7 +300,7 @@ function groupedFit(grouped: GroupedFit, latest: FitRow, obs: Obs[], trials: Tri
       const f = fits.get(g.key)!;
       const why = degenerate(f);
       const formula = f.skipped ? `<span class="warn-text">skipped: ${esc(f.skipped)}</span>` : `${esc(f.formula || f.law)}${why ? `<div class="bad-text" data-testid="group-degenerate">degenerate: ${esc(why)}</div>` : ''}`;
-      return `<tr data-group="${esc(g.key)}"${g.best ? ' class="best" data-best="true"' : why ? ' class="degenerate"' : ''}><td><span class="swatch" style="background:${colorOf(g.key)}"></span>${esc(describeGroup(g))}${g.best ? ' <span class="badge ok">best</span>' : ''}</td><td class="num">${f.nPoints ?? members.get(g.key)!.length}</td><td class="mono">${formula}</td><td class="num">${intervalText(f, opts.level)}</td></tr>`;
+      return `<tr data-group="${esc(g.key)}"${g.best ? ' class="best" data-best="true"' : why ? ' class="degenerate"' : ''}><td><span class="swatch" style="background:${colorOf(g.key)}"></span>${esc(describeGroup(g))}${g.best ? ' <span class="badge ok">best</span>' : ''}${separated.tied.has(g.key) ? ` <span class="badge warn" data-testid="tied-badge" title="indistinguishable from the best at ${esc(levelText(opts.level))}">tied with best</span>` : ''}</td><td class="num">${f.nPoints ?? members.get(g.key)!.length}</td><td class="mono">${formula}</td><td class="num">${intervalText(f, opts.level)}</td></tr>`;
     })
     .join('');
   root.insertAdjacentHTML(
@@ -320,16 +321,18 @@ function prediction(fit: FitView, level: number): Prediction | undefined {
 /**
  * Whether the best group is better than the others by more than chance, at the page's level (see
  * separation.ts): names every group it cannot be told apart from, or says the runner-up is separable.
+ * Returns that sentence and the tied groups' keys (badged in the groups table).
  */
-function bestSeparation(best: GroupFit, bestFit: FitView, groups: GroupFit[], fits: Map<string, FitView>, level: number): string {
+function bestSeparation(best: GroupFit, bestFit: FitView, groups: GroupFit[], fits: Map<string, FitView>, level: number): { html: string; tied: Set<string> } {
+  const none = { html: '', tied: new Set<string>() };
   const mine = prediction(bestFit, level);
-  if (!mine) return '';
+  if (!mine) return none;
   const others = groups
     .filter((g) => g.key !== best.key)
     .map((g) => ({ key: g, prediction: prediction(fits.get(g.key)!, level) }))
     .filter((c): c is { key: GroupFit; prediction: Prediction } => c.prediction !== undefined)
     .sort((a, b) => a.prediction.value - b.prediction.value);
-  if (others.length === 0) return '';
+  if (others.length === 0) return none;
   const { ties, untested } = indistinguishable(mine, others, level);
   const diff = (d?: [number, number]) => (d ? ` [${formatValue(d[0])}, ${formatValue(d[1])}]` : '');
   const lvl = esc(levelText(level));
@@ -348,7 +351,7 @@ function bestSeparation(best: GroupFit, bestFit: FitView, groups: GroupFit[], fi
     }
   }
   if (untested.length) text += `<div class="dim">Not tested against ${untested.map((g) => esc(describeGroup(g))).join(', ')}: no bootstrap draws or interval.</div>`;
-  return text;
+  return { html: text, tied: new Set(ties.map((t) => t.key.key)) };
 }
 
 /** `metric=eval_loss[ <group>]` → `eval_loss`; undefined for a key that is not per metric. */
