@@ -232,7 +232,7 @@ describe('adaptive', () => {
     s.planner.tolerance = 0.01;
     const tight = planNext(input(s, { fit: fitReport(0.0005) }));
     expect(tight.points).toEqual([]);
-    expect(tight.stop).toMatch(/^target interval ±\d+\.\d+% \(loss at .*\) is within the tolerance ±1\.00%$/);
+    expect(tight.stop).toMatch(/^target interval ±\d+\.\d+% \(loss at N=1e10, D=2e11\) is within the tolerance ±1\.00%$/);
     const loose = planNext(input(s, { fit: fitReport(0.05) }));
     expect(loose.stop).toBeUndefined();
   });

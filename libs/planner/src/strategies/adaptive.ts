@@ -102,6 +102,12 @@ function seed(ctx: StrategyContext, pool: Candidate[], why: string): PlannerOutp
   return { points, stop: `FLOP budget exhausted before a law could be fitted (${why})` };
 }
 
+/** A point of the law's inputs as people write it: `N=5.5e9, D=6.7e10`. */
+const pointText = (at: Record<string, number>): string =>
+  Object.entries(at)
+    .map(([k, v]) => `${k}=${Math.abs(v) >= 1e4 ? v.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', 'e') : String(+v.toPrecision(4))}`)
+    .join(', ');
+
 /** The scalar the sweep wants to know, as a function of law parameters. */
 function targetFn(
   ctx: StrategyContext,
@@ -113,12 +119,12 @@ function targetFn(
   const t = spec.target;
   if (t?.kind === 'frontier' && fit.law === 'chinchilla')
     return { fn: (p) => p.beta / (p.alpha + p.beta), label: 'compute-optimal exponent a = β/(α+β)', log: false };
-  if (t?.kind === 'loss') return { fn: (p) => Math.log(predict(p, t.at)), label: `loss at ${JSON.stringify(t.at)}`, log: true, at: t.at };
+  if (t?.kind === 'loss') return { fn: (p) => Math.log(predict(p, t.at)), label: `loss at ${pointText(t.at)}`, log: true, at: t.at };
   // No usable target: the largest point of the space (where extrapolation is asked of a law).
   const vars = lawVariables(spec);
   const at: Record<string, number> = {};
   for (const c of pool) for (const [k, v] of Object.entries(lawInputs(spec, c.config, ctx.hooks, vars))) at[k] = Math.max(at[k] ?? 0, v);
-  return { fn: (p) => Math.log(predict(p, at)), label: `loss at the largest point ${JSON.stringify(at)}`, log: true, at };
+  return { fn: (p) => Math.log(predict(p, at)), label: `loss at the largest point ${pointText(at)}`, log: true, at };
 }
 
 function mean(xs: Float64Array): number {
