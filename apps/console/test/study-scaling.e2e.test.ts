@@ -1,5 +1,6 @@
 /**
- * The hyperparameters (Step Law) and overtraining (Gadre et al.) study views on real parts: answers computed
+ * The hyperparameters (Step Law), overtraining (Gadre et al.) and repetition (Muennighoff et al.) study views
+ * on real parts: answers computed
  * by @slab/studies from the stored runs of the two sweeps trained on this machine (bench/studies/data),
  * stored through the real gateway inside a fit report, drawn by the built console in Debian's chromium.
  */
@@ -22,7 +23,7 @@ const repo = join(import.meta.dirname, '../../..');
 const read = (path: string) => readFileSync(join(repo, path), 'utf8');
 const AT = { batch: 0, computedAt: '2026-12-01T02:40:00.000Z' };
 
-function answer(kind: 'hyperparameters' | 'overtraining'): StudyAnswer {
+function answer(kind: 'hyperparameters' | 'overtraining' | 'repetition'): StudyAnswer {
   const parsed = parseSpec(read(`examples/study-${kind}.yaml`));
   if (!parsed.ok || !parsed.spec.study) throw new Error(`examples/study-${kind}.yaml: no study section`);
   const { trials } = JSON.parse(read(`bench/studies/data/${kind}-runs.json`)) as { trials: StudyTrial[] };
@@ -31,12 +32,13 @@ function answer(kind: 'hyperparameters' | 'overtraining'): StudyAnswer {
 
 const pageOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
-describe('console study views: hyperparameters and overtraining', () => {
+describe('console study views: hyperparameters, overtraining and repetition', () => {
   let dir: string;
   let browser: Browser;
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   let hyper: StudyAnswer;
   let over: StudyAnswer;
+  let rep: StudyAnswer;
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: the console test drives Debian's chromium; run apt-get install chromium`);
@@ -46,12 +48,14 @@ describe('console study views: hyperparameters and overtraining', () => {
     const store = await openStore(dbPath);
     await store.createSweep({ id: 'hyper', name: 'study-hyperparameters', specYaml: read('examples/study-hyperparameters.yaml') });
     await store.createSweep({ id: 'over', name: 'study-overtraining', specYaml: read('examples/study-overtraining.yaml') });
+    await store.createSweep({ id: 'rep', name: 'study-repetition', specYaml: read('examples/study-repetition.yaml') });
     await store.close();
     gateway = await startGateway({ dbPath, token: TOKEN, consoleDir, host: '127.0.0.1', port: 0 });
     const client = new GatewayClient(gateway.url, TOKEN);
     hyper = answer('hyperparameters');
     over = answer('overtraining');
-    for (const [id, a] of [['hyper', hyper], ['over', over]] as const) {
+    rep = answer('repetition');
+    for (const [id, a] of [['hyper', hyper], ['over', over], ['rep', rep]] as const) {
       const skipped = 'the study test stores no law';
       await client.addFit(id, { summary: { law: 'power-law', params: {}, converged: false, nPoints: 0, formula: '', skipped }, report: { skipped, study: a } });
     }
@@ -114,6 +118,31 @@ describe('console study views: hyperparameters and overtraining', () => {
     expect(await card.locator('[data-testid="over-law"]').count()).toBe(2);
     expect(errors).toEqual([]);
     await page.screenshot({ fullPage: true, path: join(outputDir, 'study-overtraining.png') });
+    await page.setViewportSize({ width: 800, height: 900 });
+    expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
+    await page.close();
+  }, 60_000);
+
+  it('repetition: R_D* bounded from below, the effective-data curve with its band, each repeated run against fresh data, the notes', async () => {
+    if (rep.result?.kind !== 'repetition') throw new Error(`expected a repetition answer, got ${JSON.stringify(rep)}`);
+    const r = rep.result.result;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${gateway.url}/#/sweeps/rep`);
+    const card = page.locator('[data-testid="study-card"]');
+    await expect.poll(() => card.isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await card.locator('[data-testid="study-kind"]').textContent()).toBe('repetition');
+    // The runs trained here repeat at no measurable cost: R_D* has a lower bound only.
+    expect(r.rdStar.unbounded).toBe(true);
+    expect(await card.locator('[data-testid="repetition-answer"]').textContent()).toMatch(new RegExp(`^R_D\\* ≥ ${Number(r.rdStar.lo.toPrecision(3))} \\(95%\\); no upper bound`));
+    expect(await card.locator('[data-testid="repetition-almost"]').textContent()).toBe(String(r.almostAsGoodMeasured));
+    expect(await card.locator('[data-testid="repetition-curve"] path.series').count()).toBe(1);
+    // One marker per repeated run (16 of the 30 repeat their pool), coloured by N.
+    expect(await card.locator('[data-testid="repetition-gaps"] .repeated-run').count()).toBe(r.runs.filter((x) => x.epochs > 1).length);
+    expect(await card.locator('[data-testid="repetition-notes"] li').allTextContents()).toEqual(r.notes);
+    expect(errors).toEqual([]);
+    await page.screenshot({ fullPage: true, path: join(outputDir, 'study-repetition.png') });
     await page.setViewportSize({ width: 800, height: 900 });
     expect(await pageOverflow(page)).toBeLessThanOrEqual(0);
     await page.close();
