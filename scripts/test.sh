@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
 export NX_DAEMON=false NX_NO_CLOUD=true NX_TUI=false FORCE_COLOR=0 NO_COLOR=1
 export TEMPORAL_CLI_PATH="${TEMPORAL_CLI_PATH:-$(bash infra/temporal/install.sh)}"
-# SLAB_STORE=postgres runs the store-using tests on PostgreSQL: one throw-away server for the whole
-# run (each test still gets its own database), stopped on exit.
-if [[ "${SLAB_STORE:-}" == postgres* && -z "${SLAB_TEST_POSTGRES:-}" ]]; then
+# SLAB_TEST_STORE=postgres runs the store-using tests on PostgreSQL: one throw-away server for the
+# whole run (each test still gets its own database), stopped on exit. (Not SLAB_STORE: the `slab`
+# processes tests start would take that as their own store.)
+if [[ "${SLAB_TEST_STORE:-}" == postgres* && -z "${SLAB_TEST_POSTGRES:-}" ]]; then
   pg_dir=$(mktemp -d)
   trap 'bash scripts/postgres.sh stop "$pg_dir"; rm -rf "$pg_dir"' EXIT
   SLAB_TEST_POSTGRES=$(SLAB_POSTGRES_OPTS='-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300' bash scripts/postgres.sh start "$pg_dir") || { echo "0 passed, 1 failed"; exit 1; }

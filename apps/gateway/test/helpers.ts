@@ -12,7 +12,7 @@ export const quiet = (_message: string): void => undefined;
 
 /**
  * A temp directory and the store the test's gateway uses: `slab.db` in it, or, with
- * SLAB_STORE=postgres, a fresh database on this process's test Postgres (@slab/store/testing).
+ * SLAB_TEST_STORE=postgres, a fresh database on this process's test Postgres (@slab/store/testing).
  */
 export function tempDir(): { dir: string; dbPath: string; cleanup(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'slab-gw-'));

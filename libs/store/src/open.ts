@@ -26,6 +26,8 @@ export function parseStoreUrl(url: string, field = 'store'): StoreLocation {
     if (!parsed.hostname && !parsed.searchParams.get('host')) throw new Error(`${field}: expected a host in ${JSON.stringify(redactUrl(url))}`);
     return { kind: 'postgres', url };
   }
+  // A bare scheme name is a URL left out, not a file to create.
+  if (/^(postgres(ql)?|sqlite)$/i.test(url)) throw new Error(`${field}: expected ${forms}, got ${JSON.stringify(url)}`);
   if (/^sqlite:/i.test(url)) {
     const path = url.slice('sqlite:'.length);
     if (path === '') throw new Error(`${field}: expected a path after "sqlite:", got ${JSON.stringify(url)}`);

@@ -16,6 +16,7 @@ describe('store URLs', () => {
     expect(parseStoreUrl(':memory:')).toEqual({ kind: 'sqlite', path: ':memory:' });
     expect(parseStoreUrl('postgresql://u:pw@db:5432/slab')).toEqual({ kind: 'postgres', url: 'postgresql://u:pw@db:5432/slab' });
     expect(() => parseStoreUrl('', '--store')).toThrow(/^--store: expected a SQLite file path, sqlite:<path>, :memory: or postgres:/);
+    expect(() => parseStoreUrl('postgres', 'SLAB_STORE')).toThrow(/^SLAB_STORE: expected .* postgres:\/\/user@host:port\/database, got "postgres"$/);
     expect(() => parseStoreUrl('sqlite:', 'SLAB_STORE')).toThrow('SLAB_STORE: expected a path after "sqlite:", got "sqlite:"');
     expect(() => parseStoreUrl('mysql://u:secret@db/slab', '--store')).toThrow(/^--store: .*unsupported scheme/);
     expect(() => parseStoreUrl('mysql://u:secret@db/slab')).not.toThrow(/secret/);

@@ -6,7 +6,7 @@
  * `stopTestPostgres()` is called.
  *
  * `testStoreUrl(sqlitePath)` is the one factory every store-using test goes through: the SQLite
- * path as given, or, with SLAB_STORE=postgres in the environment, a fresh Postgres database — so
+ * path as given, or, with SLAB_TEST_STORE=postgres in the environment, a fresh Postgres database — so
  * the same suite runs on either store.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -80,7 +80,7 @@ export function createTestDatabaseSync(prefix = 'slab_test'): string {
 }
 
 /**
- * The SQLite path as given, or a fresh Postgres database when SLAB_STORE=postgres: for sync helpers.
+ * The SQLite path as given, or a fresh Postgres database when SLAB_TEST_STORE=postgres: for sync helpers.
  */
 export function testStoreUrlSync(sqlitePath = ':memory:'): string {
   return testsUsePostgres() ? createTestDatabaseSync() : sqlitePath;
@@ -97,14 +97,14 @@ function databaseName(prefix: string): string {
   return `${prefix}_${process.pid}_${Date.now().toString(36)}_${databases++}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }
 
-/** True when the tests run on Postgres (SLAB_STORE=postgres). */
+/** True when the tests run on Postgres (SLAB_TEST_STORE=postgres). */
 export function testsUsePostgres(): boolean {
-  return /^postgres/.test(process.env.SLAB_STORE ?? '');
+  return /^postgres/.test(process.env.SLAB_TEST_STORE ?? '');
 }
 
 /**
  * The store URL a test should use: `sqlitePath` (a file or ':memory:'), or a fresh Postgres
- * database when SLAB_STORE=postgres.
+ * database when SLAB_TEST_STORE=postgres.
  */
 export async function testStoreUrl(sqlitePath = ':memory:'): Promise<string> {
   return testsUsePostgres() ? createTestDatabase() : sqlitePath;
