@@ -1,4 +1,5 @@
 /** Plain-text rendering of a study's answer (what `slab status` prints). */
+import type { RepetitionStudy } from './repetition';
 import type { StudyResult } from './sweep';
 import type { HyperparameterStudy, Estimate } from './hyperparameters';
 import type { OvertrainingStudy } from './overtraining';
@@ -27,6 +28,7 @@ export function formatStudy(s: StudyResult): string {
     }
     return lines.join('\n');
   }
+  if (s.kind === 'repetition') return formatRepetition(s.metric, s.result);
   if (s.kind === 'hyperparameters') return formatHyperparameters(s.metric, s.result);
   if (s.kind === 'overtraining') return formatOvertraining(s.metric, s.downstream, s.result);
   if (s.kind === 'model-shape') return formatShape(s.metric, s.result);
@@ -42,6 +44,27 @@ export function formatStudy(s: StudyResult): string {
       lines.push(`  held out ${p.schedule} (fitted on ${p.fittedOn.join(', ')}${p.converged ? '' : ', NOT converged'}): mean error ${pct(p.meanRelError)} over ${p.points.length} points, final loss error ${pct(p.finalRelError)}`);
     }
   }
+  return lines.join('\n');
+}
+
+function formatRepetition(metric: string, r: RepetitionStudy): string {
+  const lvl = `${Math.round(r.level * 100)}%`;
+  const rd = r.rdStar;
+  const lines = [`study repetition (Muennighoff et al. 2023) on final ${metric}: D' = U_D + U_D·R_D*·(1 − exp(−R_D/R_D*))`];
+  lines.push(`  fresh data (${r.fresh.points} runs${r.fresh.converged ? '' : ', NOT converged'}): ${r.fresh.formula}`);
+  lines.push(
+    rd.unbounded
+      ? `  R_D*: at least ${g(rd.lo)} (${lvl}); no upper bound: ${rd.value === null ? 'the fit puts it beyond what this sweep can tell' : `best fit ${g(rd.value)}, interval open above`}`
+      : `  R_D*: ${g(rd.value)} (${lvl} [${g(rd.lo)}, ${g(rd.hi)}]); the paper fits 15.4`,
+  );
+  lines.push(`  law on the repeated runs: mean error ${pct(r.repeatedRelError)}; ${r.formula}`);
+  lines.push(`  effective data D'/D by epochs: ${r.curve.map((c) => `${c.epochs}: ${g(c.fraction, 2)}`).join(', ')}`);
+  lines.push(`  measured gap to fresh data (median, max): ${r.gaps.map((x) => `${x.epochs} ep ${pct(x.medianGap)}, ${pct(x.maxGap)}`).join('; ')}`);
+  if (r.noise !== null) lines.push(`  run-to-run noise (fresh-data pairs): ${pct(r.noise)}`);
+  lines.push(
+    `  almost as good as fresh data (within ${pct(r.tolerance)}): measured up to ${r.almostAsGoodMeasured ?? '—'} epochs, by the law up to ${r.almostAsGoodLaw ?? '—'} epochs`,
+  );
+  for (const n of r.notes) lines.push(`  note: ${n}`);
   return lines.join('\n');
 }
 

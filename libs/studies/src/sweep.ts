@@ -5,6 +5,7 @@
 import { lrAnnealingStudy, type AnnealingStudy, type ScheduleCurve } from './annealing';
 import { hyperparameterStudy, type HyperparameterRun, type HyperparameterStudy } from './hyperparameters';
 import { overtrainingStudy, type OvertrainingRun, type OvertrainingStudy } from './overtraining';
+import { repetitionStudy, type RepetitionRun, type RepetitionStudy } from './repetition';
 import { lrSensitivity, type SensitivityRun, type SensitivityStudy } from './sensitivity';
 import { modelShapeStudy, type ShapeRun, type ShapeStudy } from './shape';
 
@@ -14,6 +15,7 @@ export type StudySpec =
   | { kind: 'lr-annealing'; holdout?: string[]; lambda?: number; metric?: string }
   | { kind: 'hyperparameters'; metric?: string; bootstrap?: number }
   | { kind: 'overtraining'; metric?: string; downstream?: string; holdout?: { width: number; data: number }[]; bootstrap?: number }
+  | { kind: 'repetition'; tolerance?: number; metric?: string; bootstrap?: number }
   | { kind: 'model-shape'; metric?: string; compound?: number; tolerance?: number };
 
 export interface StudyTrial {
@@ -41,6 +43,7 @@ export type StudyResult =
   | { kind: 'lr-annealing'; metric: string; byWidth: { width: number | null; result: AnnealingStudy }[] }
   | { kind: 'hyperparameters'; metric: string; result: HyperparameterStudy }
   | { kind: 'overtraining'; metric: string; downstream: string; result: OvertrainingStudy }
+  | { kind: 'repetition'; metric: string; result: RepetitionStudy }
   | { kind: 'model-shape'; metric: string; result: ShapeStudy };
 
 /**
@@ -83,6 +86,17 @@ export function studyFromSweep(spec: StudySpec, trials: readonly StudyTrial[], m
   if (spec.kind === 'overtraining') {
     const downstream = spec.downstream ?? 'eval_acc';
     return { kind: spec.kind, metric, downstream, result: overtrainingStudy(overtrainingRuns(spec, ended, metric, downstream), { bootstrap: spec.bootstrap }) };
+  }
+  if (spec.kind === 'repetition') {
+    const runs: RepetitionRun[] = ended.map((t) => {
+      const N = Number(t.params);
+      const D = Number(t.data ?? t.config.data);
+      if (!(N > 0) || !(D > 0)) throw new Error(`study repetition: trial ${t.id} has no params/data (its result reports them when it completes)`);
+      const U = t.config.uniqueData === undefined ? D : Number(t.config.uniqueData);
+      const loss = t.status === 'completed' ? t.final?.[metric] ?? null : null;
+      return { trialId: t.id, N, D, U, loss };
+    });
+    return { kind: spec.kind, metric, result: repetitionStudy(runs, { tolerance: spec.tolerance, bootstrap: spec.bootstrap }) };
   }
   if (spec.kind === 'model-shape') return { kind: spec.kind, metric, result: modelShapeStudy(shapeRuns(ended, metrics, metric), { compound: spec.compound, tolerance: spec.tolerance }) };
   if (spec.kind === 'lr-sensitivity') {

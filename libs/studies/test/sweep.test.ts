@@ -49,6 +49,23 @@ describe('studyFromSweep', () => {
     expect(formatStudy(s)).toMatch(/width 32:[\s\S]*held out wsd \(fitted on constant, linear\): mean error 0\.\d\d%/);
   });
 
+  it('repetition reads N and D from the trial results and U from config.uniqueData', () => {
+    // Muennighoff's law with R_D* = 4 at two sizes; U = 1e6 is the fresh arm.
+    const loss = (N: number, D: number, U: number) => {
+      const ud = Math.min(D, U);
+      return 0.6 + 10 / N ** 0.3 + 15 / (ud * (1 + 4 * -Math.expm1(-(D / ud - 1) / 4))) ** 0.3;
+    };
+    const trials = [11712, 35712].flatMap((N) =>
+      [16384, 32768, 65536, 131072].flatMap((D) => [8192, 1e6].map((U) => ({ id: `t${N}-${D}-${U}`, status: 'completed', config: { data: D, uniqueData: U }, final: { eval_loss: loss(N, D, U) }, params: N, data: D }))),
+    );
+    const s = studyFromSweep({ kind: 'repetition', bootstrap: 20 }, trials, []);
+    if (s.kind !== 'repetition') throw new Error('kind');
+    expect(s.result.runs).toHaveLength(16);
+    expect(s.result.rdStar.value).toBeCloseTo(4, 0);
+    expect(formatStudy(s)).toMatch(/study repetition \(Muennighoff et al\. 2023\)[\s\S]*R_D\*: 4(\.\d+)? \(95% \[/);
+    expect(() => studyFromSweep({ kind: 'repetition' }, [{ id: 'a', status: 'completed', config: {} }], [])).toThrow(/trial a has no params\/data/);
+  });
+
   it('says which config a study needs, and that nothing has finished', () => {
     expect(() => studyFromSweep({ kind: 'lr-sensitivity' }, [{ id: 'a', status: 'running', config: {} }], [])).toThrow(/no trial has finished yet/);
     expect(() => studyFromSweep({ kind: 'lr-sensitivity' }, [{ id: 'a', status: 'completed', config: { width: 8 } }], [])).toThrow(/trial a needs config\.width and config\.learningRate/);
