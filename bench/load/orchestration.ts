@@ -107,10 +107,11 @@ try {
   const t0 = Date.now();
   const { id } = await client.createSweep(spec);
   let phase = '';
+  let stopReason: string | undefined;
   let peakRssKb = 0;
   while (!['completed', 'failed', 'cancelled'].includes(phase)) {
     await new Promise((r) => setTimeout(r, 1000));
-    phase = (await client.getSweep(id)).status.phase;
+    ({ phase, stopReason } = (await client.getSweep(id)).status);
     peakRssKb = Math.max(peakRssKb, kb(orchestrator.pid!, 'VmRSS'));
     load.push(loadavg()[0]);
   }
@@ -146,6 +147,7 @@ try {
     trials,
     completed: done.length,
     phase,
+    stopReason,
     parallelism,
     trainerSlots,
     batch,

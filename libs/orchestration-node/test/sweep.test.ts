@@ -219,6 +219,8 @@ describe('sweepWorkflow on the dev server', () => {
     });
     expect(final.phase).toBe('completed');
     expect(final.trials).toMatchObject({ planned: 48, completed: 48, failed: 0 });
+    // Each continue-as-new is a step of a live sweep: the gateway is never told it failed.
+    expect(reportsOf(sweepId).map((r) => r.status.phase)).not.toContain('failed');
     // The last fit saw every trial, most of them loaded from the store, not from workflow state.
     expect(final.lastFit?.nPoints).toBe(48);
     // Walk the chain of runs back from the last: each was started by continue-as-new.

@@ -8,11 +8,13 @@ import {
   ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
+  ContinueAsNew,
   allHandlersFinished,
   condition,
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -265,6 +267,9 @@ export async function sweepWorkflow(input: SweepWorkflowInput): Promise<SweepSta
       }
     }
   } catch (err) {
+    // continueAsNew() unwinds by throwing: the sweep goes on in the next run, it has not failed (runs
+    // recorded before this patch reported 'failed' here, and replay them as they were).
+    if (err instanceof ContinueAsNew && patched('continue-as-new-is-not-failure')) throw err;
     if (isCancellation(err)) {
       // The workflow itself was cancelled by the client: same ending as the cancel signal.
       cancelled = true;
