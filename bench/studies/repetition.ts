@@ -5,32 +5,9 @@
  *   npx tsx bench/studies/repetition.ts --from bench/studies/data/repetition-runs.json [--bootstrap 200]
  * The first form also writes the trials to bench/studies/data/repetition-runs.json.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { GatewayClient } from '@slab/api';
-import { formatStudy, studyFromSweep, type StudyTrial } from '@slab/studies';
+import { formatStudy, studyFromSweep } from '@slab/studies';
+import { arg, loadRuns } from './runs';
 
-const data = join(dirname(fileURLToPath(import.meta.url)), 'data');
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-
-async function load(): Promise<{ trials: StudyTrial[] }> {
-  const from = arg('from');
-  if (from) return JSON.parse(readFileSync(from, 'utf8')) as { trials: StudyTrial[] };
-  const gateway = arg('gateway');
-  const sweep = arg('sweep');
-  if (!gateway || !sweep) throw new Error('give --from <runs.json>, or --gateway <url> --token <token> --sweep <id>');
-  const client = new GatewayClient(gateway, arg('token'));
-  const rows = await client.trials(sweep);
-  const trials = rows.map((t) => ({ id: t.id, status: t.status, config: { ...t.config }, final: t.final, params: t.params, data: t.data }));
-  mkdirSync(data, { recursive: true });
-  writeFileSync(join(data, 'repetition-runs.json'), JSON.stringify({ trials }));
-  return { trials };
-}
-
-const { trials } = await load();
+const { trials } = await loadRuns('repetition');
 const bootstrap = arg('bootstrap');
 console.log(formatStudy(studyFromSweep({ kind: 'repetition', ...(bootstrap ? { bootstrap: Number(bootstrap) } : {}) }, trials, [])));
