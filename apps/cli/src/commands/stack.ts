@@ -12,7 +12,6 @@ import { printAnswer, printFinal, readSpecOrExit, succeeded } from './client';
 import { defaultConcurrency } from '../gpus';
 import { gatewayTlsFromFlags, temporalTlsFromFlags, type GatewayTlsFlags, type TemporalTlsFlags } from '../tls-options';
 import { sci } from '../format';
-import { parseStoreUrl } from '@slab/store';
 
 const DEFAULT_WORKERS = 'cpu:tfjs+replay+process';
 
@@ -38,9 +37,10 @@ const namespaceOf = (opts: { temporalNamespace?: string }): string | undefined =
 const STORE_HELP = 'store: postgres://user@host:port/db, sqlite:<path> or a SQLite file (or SLAB_STORE; default: slab.sqlite in the state directory)';
 
 /** --store, else SLAB_STORE, checked before anything starts (undefined: the default SQLite file). */
-function storeOf(opts: { store?: string }): string | undefined {
+async function storeOf(opts: { store?: string }): Promise<string | undefined> {
   const [url, field] = opts.store !== undefined ? [opts.store, '--store'] : [process.env.SLAB_STORE || undefined, 'SLAB_STORE'];
-  if (url !== undefined) parseStoreUrl(url, field);
+  // Imported here: the store library loads the SQLite and Postgres drivers, which `slab --help` does without.
+  if (url !== undefined) (await import('@slab/store')).parseStoreUrl(url, field);
   return url;
 }
 
@@ -57,7 +57,7 @@ export function registerStackCommands(program: Command): void {
     .option('--ui', "also serve Temporal's Web UI (off by default: it needs no credential)")
     .option('--store <url>', STORE_HELP)
     .action(async (opts: { port: string; temporalPort?: string; workers: string; ui?: boolean; store?: string }) => {
-      const stack = await startStack({ stateDir: stateDir(), store: storeOf(opts), gatewayPort: Number(opts.port), temporalPort: opts.temporalPort ? Number(opts.temporalPort) : undefined, workers: parseWorkerSpecs(opts.workers), ui: opts.ui });
+      const stack = await startStack({ stateDir: stateDir(), store: await storeOf(opts), gatewayPort: Number(opts.port), temporalPort: opts.temporalPort ? Number(opts.temporalPort) : undefined, workers: parseWorkerSpecs(opts.workers), ui: opts.ui });
       console.log(`console:     ${stack.loginUrl()}  ${LOGIN_NOTE}`);
       console.log(`temporal:    ${stack.temporalAddress}${stack.temporalUiUrl ? ` (UI ${stack.temporalUiUrl}, no credential needed: keep it to yourself)` : ''}`);
       console.log('submit with: slab submit examples/quickstart.yaml --watch   (Ctrl-C stops everything)');
@@ -95,7 +95,7 @@ export function registerStackCommands(program: Command): void {
     .action(async (opts: { temporal: string; port: string; host?: string; store?: string } & GatewayTlsFlags & TemporalTlsFlags & { temporalNamespace?: string }) => {
       const gatewayTls = gatewayTlsFromFlags(opts);
       const temporalTls = temporalTlsFromFlags(opts);
-      const stack = await startStack({ stateDir: stateDir(), store: storeOf(opts), temporalAddress: opts.temporal, temporalTls, temporalNamespace: namespaceOf(opts), gatewayPort: Number(opts.port), gatewayHost: opts.host, gatewayTls, workers: [] });
+      const stack = await startStack({ stateDir: stateDir(), store: await storeOf(opts), temporalAddress: opts.temporal, temporalTls, temporalNamespace: namespaceOf(opts), gatewayPort: Number(opts.port), gatewayHost: opts.host, gatewayTls, workers: [] });
       console.log(`gateway and console on ${stack.consoleUrl} (token in ${stateDir()}/token); Temporal at ${stack.temporalAddress}${temporalTls ? ' over TLS' : ''}`);
       console.log(`console: ${stack.loginUrl()}  ${LOGIN_NOTE}`);
       console.log(`on each GPU node: SLAB_TOKEN=<${stateDir()}/ingest-token> slab worker --queue gpu-a100 --plugin tfjs --temporal ${opts.temporal} --gateway ${stack.gatewayUrl}`);
