@@ -183,7 +183,7 @@ export function buildRouter(deps: RouteDeps): Router {
     sendJson(res, 200, detail);
   });
 
-  for (const action of ['pause', 'resume', 'cancel'] as ControlAction[]) {
+  for (const action of ['pause', 'resume', 'cancel', 'stop'] as ControlAction[]) {
     router.on('POST', `/api/sweeps/:id/${action}`, async ({ req, res, params }) => {
       auth.require(req, 'control');
       await sweepOr404(params.id);
