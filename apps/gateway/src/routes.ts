@@ -9,6 +9,7 @@ import type { LiveHub } from './hub';
 import { DeadlineExceeded, type GatewayLimits, withDeadline } from './limits';
 import { parseFitPost, parseReport } from './report';
 import type { ParseSpec } from './spec';
+import { sweepStudy } from './study';
 
 export interface RouteDeps {
   store: Store;
@@ -251,6 +252,14 @@ export function buildRouter(deps: RouteDeps): Router {
     auth.require(req, 'read');
     await sweepOr404(params.id);
     sendJson(res, 200, await store.listFits(params.id));
+  });
+
+  router.on('GET', '/api/sweeps/:id/study', async ({ req, res, params }) => {
+    auth.require(req, 'read');
+    const sweep = await sweepOr404(params.id);
+    const answer = await sweepStudy(store, sweep, deps.parseSpec);
+    if (!answer) throw new HttpError(404, `sweep ${JSON.stringify(params.id)}: its spec has no study section`);
+    sendJson(res, 200, answer);
   });
 
   // Metrics answers can hold millions of points: they are streamed a page at a time, trial by

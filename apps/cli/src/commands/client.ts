@@ -117,7 +117,8 @@ export function registerClientCommands(program: Command): void {
     .action(async (id: string, opts: { gateway?: string; json?: boolean }) => {
       const client = gatewayClient(opts);
       const [detail, trials] = await Promise.all([client.getSweep(id), client.trials(id)]);
-      if (opts.json) return console.log(JSON.stringify({ ...detail, trials }, null, 2));
+      // The study's answer (stored, or computed here when none is): `study` is absent when the spec names none.
+      if (opts.json) return console.log(JSON.stringify({ ...detail, trials, study: await (await import('./study')).studyAnswer(client, id, detail.sweep.specYaml, trials) }, null, 2));
       const { status } = detail;
       console.log(`${id} ${detail.sweep.name}: ${phaseLabel(status)}${status.stopReason ? ` (${status.stopReason})` : ''}, batch ${status.batch}`);
       if (status.fitFailed) console.log(red(`fit failed: ${status.fitFailed}`));
