@@ -77,7 +77,7 @@ export function readStackInfo(dir = stateDir()): Partial<StackInfo> {
 export function clientTarget(opts: { gateway?: string } = {}): { gatewayUrl: string; token: string } {
   const stack = readStackInfo();
   const gatewayUrl = opts.gateway ?? process.env.SLAB_GATEWAY ?? stack.gatewayUrl ?? `http://127.0.0.1:${DEFAULT_GATEWAY_PORT}`;
-  const token = process.env.SLAB_TOKEN ?? stack.token ?? resolveToken();
+  const token = process.env.SLAB_TOKEN || stack.token || resolveToken();
   return { gatewayUrl, token };
 }
 
