@@ -26,6 +26,25 @@ describe('slab fit', () => {
     expect(readFileSync(plot, 'utf8')).toContain('class="heldout"');
   });
 
+  it('an export\'s heldOut column holds those runs out, as the sweep did; --holdout none fits every row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'slab-fit-'));
+    const f = join(dir, 'export.csv');
+    // The law the sweep would fit, y = 5·x^-0.3, with its two largest runs marked held out by the export.
+    const xs = [1e3, 2e3, 4e3, 8e3, 16e3, 32e3, 64e3, 128e3];
+    const rows = xs.map((x, i) => `t${i},${x},${(5 * x ** -0.3 * (1 + 0.004 * Math.sin(i * 7))).toFixed(6)},${i >= 6 ? 1 : 0}`);
+    writeFileSync(f, `trialId,params,final.eval_loss,heldOut\n${rows.join('\n')}\n`);
+    const r = await runFit(f, { law: 'power-law', columns: 'x=params,L=final.eval_loss' });
+    expect(r.report.nPoints).toBe(6);
+    expect(r.holdout).toMatchObject({ points: 2, rule: expect.stringMatching(/^heldOut=1 \(the runs the sweep held out/) });
+    expect(r.holdout!.meanAbsRelError).toBeLessThan(0.02);
+    expect(r.text).toMatch(/holdout heldOut=1 .*: 2 points, mean \|relative error\|/);
+    const all = await runFit(f, { law: 'power-law', columns: 'x=params,L=final.eval_loss', holdout: 'none' });
+    expect(all.report.nPoints).toBe(8);
+    expect(all.holdout).toBeUndefined();
+    // An explicit rule wins over the column.
+    expect((await runFit(f, { law: 'power-law', columns: 'x=params,L=final.eval_loss', holdout: 'x>3e4' })).report.nPoints).toBe(5);
+  });
+
   it('--json prints the report; bad columns and rows are reported', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'slab-fit-'));
     const f = join(dir, 'runs.csv');

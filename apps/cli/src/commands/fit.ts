@@ -55,6 +55,9 @@ export function g(v: number): string {
   return String(Number(v.toPrecision(6)));
 }
 
+/** The column a `slab export` CSV marks the sweep's held-out runs with (1 or 0). */
+const EXPORT_HELD_OUT = 'heldOut';
+
 async function targetsFrom(opts: FitCommandOptions): Promise<Record<string, number>[]> {
   return [...(opts.target ? parseTargetList(opts.target) : []), ...(opts.targets ? await readTargetsCsv(opts.targets) : [])];
 }
@@ -69,12 +72,20 @@ export async function runFit(file: string, opts: FitCommandOptions): Promise<Fit
   const { data } = runs;
   let fitData = data;
   let held: FitData | undefined;
-  if (opts.holdout) {
+  let holdoutRule = opts.holdout;
+  if (opts.holdout && opts.holdout !== 'none') {
     const rule = parseHoldout(opts.holdout);
     const s = splitData(data, (row) => matchesHoldout(rule, row));
     if (s.held.y.length === 0) throw new Error(`--holdout "${opts.holdout}" holds out no rows`);
     fitData = s.fit;
     held = s.held;
+  } else if (opts.holdout === undefined && runs.table.raw.some((r) => r[EXPORT_HELD_OUT] === '1')) {
+    // A `slab export` marks the runs the sweep held out of its fit: leave them out here too, so this fit is
+    // the sweep's fit and their error is reported, rather than a different law fitted on every run.
+    const s = splitData(data, (_row, i) => runs.table.raw[i][EXPORT_HELD_OUT] === '1');
+    fitData = s.fit;
+    held = s.held;
+    holdoutRule = `${EXPORT_HELD_OUT}=1 (the runs the sweep held out; --holdout none fits every row)`;
   }
   const threads = opts.threads === undefined ? undefined : Number(opts.threads);
   const progress = progressReporter(opts);
@@ -93,7 +104,7 @@ export async function runFit(file: string, opts: FitCommandOptions): Promise<Fit
     const predictions = held.x.map((hx, i) => ({ x: hx, y: held.y[i], ...(({ value, lo, hi }) => ({ predicted: value, lo, hi }))(predictInterval(report, hx)) }));
     const mare = predictions.reduce((s, p) => s + Math.abs(p.predicted - p.y) / p.y, 0) / predictions.length;
     const rmsle = Math.sqrt(predictions.reduce((s, p) => s + (Math.log(p.predicted) - Math.log(p.y)) ** 2, 0) / predictions.length);
-    result.holdout = { rule: opts.holdout!, points: predictions.length, meanAbsRelError: mare, rmsle, predictions };
+    result.holdout = { rule: holdoutRule!, points: predictions.length, meanAbsRelError: mare, rmsle, predictions };
   }
   for (const t of resolved) result.targets.push(upstream ? chained(upstream, report, t) : answer(report, t));
   if (law.frontier) {
@@ -181,7 +192,9 @@ function humanText(r: FitCommandResult, file: string): string {
     const ai = f.aInterval ? ` (${pct} ${g(f.aInterval[0])}-${g(f.aInterval[1])})` : '';
     lines.push(`frontier: N* ~ C^a with a = ${g(f.a)}${ai}, D* ~ C^${g(f.b)}`);
     const iv = (i?: [number, number]) => (i ? ` [${g(i[0])}, ${g(i[1])}]` : '');
-    lines.push(`  at C = ${g(f.C)}: N* = ${g(f.N)}${iv(f.NInterval)}, D* = ${g(f.D)}${iv(f.DInterval)}, ${g(f.tokensPerParam)} tokens/param, loss ${g(f.loss)}${iv(f.lossInterval)}`);
+    const where = r.targets.some((t) => t.kind === 'frontier') ? '' : ' (10× the largest run)';
+    lines.push(`  at C = ${g(f.C)}${where}: N* = ${g(f.N)}${iv(f.NInterval)}, D* = ${g(f.D)}${iv(f.DInterval)}, ${g(f.tokensPerParam)} tokens/param, loss ${g(f.loss)}${iv(f.lossInterval)}`);
+    if (f.warning) lines.push(`  WARNING: ${f.warning}`);
   }
   for (const t of r.targets) {
     const where = Object.entries(t.given).map(([k, v]) => `${k}=${g(v)}`).join(', ');
@@ -200,7 +213,7 @@ export function registerFitCommand(program: Command): void {
     .argument('<csv>', 'CSV file with a header row (a `slab export` CSV works without --columns)')
     .option('--law <name>', 'law name (see the list below)', 'chinchilla')
     .option('--columns <map>', 'VAR=column pairs, e.g. N=params,D=tokens,L=loss (two of N, D, C suffice); default: the variable names, then slab export names (params, data, flops, final.eval_loss)')
-    .option('--holdout <rule>', 'hold out rows matching e.g. "C>1e21" and report their prediction error')
+    .option('--holdout <rule>', 'hold out rows matching e.g. "C>1e21" and report their prediction error; default: the rows a `slab export` marks heldOut=1; "none" fits every row')
     .option('--bootstrap <n>', 'bootstrap resamples over runs (0 = none)', '0')
     .option('--seed <n>', 'bootstrap seed', '1')
     .option('--starts <preset>', 'start preset, e.g. chinchilla-4500 or small')
