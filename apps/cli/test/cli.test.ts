@@ -42,5 +42,6 @@ describe('slab', () => {
     const r = slab('ls', '--gateway', 'http://127.0.0.1:9');
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('cannot reach the gateway');
+    expect(r.stderr).toContain('start one with `npx slab up`');
   });
 });

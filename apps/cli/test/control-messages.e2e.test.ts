@@ -53,7 +53,7 @@ describe('slab messages on a running sweep', () => {
     expect(await slab(['resume', id])).toMatchObject({ status: 0, stdout: `resume sent to ${id}: new trials start again` });
     const cancelled = await slab(['cancel', id, '--let-finish']);
     expect(cancelled.status, cancelled.stderr).toBe(0);
-    expect(cancelled.stdout).toMatch(new RegExp(`^cancel \\(let finish\\) sent to ${id}: no new trial starts; the \\d+ running trials? finish and are fitted, then the sweep ends \\(cancelled\\)$`));
+    expect(cancelled.stdout).toMatch(new RegExp(`^cancel \\(let finish\\) sent to ${id}: no new trial starts; the (1 running trial finishes and is|\\d+ running trials finish and are) fitted, then the sweep ends \\(cancelled\\)$`));
 
     const final = await waitForPhase(ctx.client, id, 240_000);
     expect(final.phase).toBe('cancelled');

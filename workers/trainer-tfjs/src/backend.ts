@@ -52,8 +52,10 @@ function nativeMissing(pkg: string): string | undefined {
   const lib = join(root, 'lib');
   const built = existsSync(lib) && readdirSync(lib).some((d) => existsSync(join(lib, d, 'tfjs_binding.node')));
   if (built) return undefined;
-  const flavour = pkg.endsWith('-gpu') ? ' gpu' : '';
-  return `${pkg}: installed without its native addon (build it with \`bash scripts/tfjs-node.sh${flavour}\`)`;
+  const gpu = pkg.endsWith('-gpu');
+  // On a machine without an NVIDIA device the GPU build would not help: say nothing about building it.
+  if (gpu && !existsSync('/proc/driver/nvidia') && !existsSync('/dev/nvidia0')) return `${pkg}: no NVIDIA GPU on this machine`;
+  return `${pkg}: installed without its native addon (build it with \`bash scripts/tfjs-node.sh${gpu ? ' gpu' : ''}\`)`;
 }
 
 async function tryNative(pkg: string): Promise<string | undefined> {
@@ -135,7 +137,9 @@ export function selectBackend(
   if (chosen && chosenFor === effective) return chosen;
   chosenFor = effective;
   const attempt = choose(effective).then((c) => {
-    const why = c.skipped.length > 0 ? ` (skipped ${c.skipped.join('; ')})` : '';
+    // Once a backend runs, the GPU package's absence on a GPU-less machine is not worth a line.
+    const shown = c.skipped.filter((w) => !w.endsWith(': no NVIDIA GPU on this machine') || c.backend !== 'tensorflow');
+    const why = shown.length > 0 ? ` (skipped ${shown.join('; ')})` : '';
     log(`tfjs backend: ${c.label}${why}`);
     return c;
   });

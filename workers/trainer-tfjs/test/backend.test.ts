@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mulberry32 } from '@slab/datasets';
@@ -63,6 +64,10 @@ describe('selectBackend', () => {
     expect(lines[0]).toMatch(/^tfjs backend: /);
     if (c.backend === 'tensorflow') expect(c.label).toMatch(/^tensorflow \(tfjs-node(-gpu)?\)$/);
     else expect(c.skipped.join(' ')).toMatch(/tfjs-node-gpu.*tfjs-node/);
+    // Without an NVIDIA device nothing tells the user to build the GPU package.
+    if (!existsSync('/proc/driver/nvidia') && !existsSync('/dev/nvidia0')) {
+      expect(lines[0]).not.toContain('tfjs-node.sh gpu');
+    }
   });
 
   it('lists wasm and cpu among the loadable backends on every machine', async () => {

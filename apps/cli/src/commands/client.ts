@@ -171,12 +171,15 @@ export async function explainError(err: unknown): Promise<string> {
   if (err instanceof GatewayError && (err.status === 401 || err.status === 403)) {
     return `${err.message}\nthe token sent was read from ${tokenSource()}; SLAB_TOKEN overrides it, SLAB_STATE_DIR says which stack's directory to read`;
   }
+  if (err instanceof GatewayError && err.status === 0) {
+    return `${err.message}\nno stack answers there: start one with \`npx slab up\` (or \`npx slab run SPEC\`), or point --gateway / SLAB_GATEWAY at a running gateway`;
+  }
   if (err instanceof GatewayError) {
     const issues = (err as GatewayError & { issues?: { path: string; message: string }[] }).issues;
     return issues?.length ? `${err.message}\n${(await import('@slab/spec')).formatIssues(issues)}` : err.message;
   }
   if (err instanceof Error && /ECONNREFUSED|fetch failed/.test(`${err.message} ${String((err as { cause?: unknown }).cause)}`)) {
-    return `cannot reach the gateway (${clientTarget().gatewayUrl}): start the stack with \`slab up\` or set --gateway`;
+    return `cannot reach the gateway (${clientTarget().gatewayUrl}): start the stack with \`npx slab up\` or set --gateway`;
   }
   return err instanceof Error ? err.message : String(err);
 }

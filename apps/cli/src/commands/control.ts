@@ -20,16 +20,18 @@ export function unchangedBy(verb: ControlVerb, phase: SweepPhase): string | unde
 
 /** What the action does, said after it was accepted. */
 export function sentLine(id: string, action: ControlAction, running: number): string {
-  const them = `${running} running trial${running === 1 ? '' : 's'}`;
+  const one = running === 1;
+  const them = `${running} running trial${one ? '' : 's'}`;
+  const [finish, are] = one ? ['finishes', 'is'] : ['finish', 'are'];
   switch (action) {
     case 'pause':
-      return `pause sent to ${id}: no new trial starts until \`slab resume ${id}\`; the ${them} finish`;
+      return `pause sent to ${id}: no new trial starts until \`slab resume ${id}\`; the ${them} ${finish}`;
     case 'resume':
       return `resume sent to ${id}: new trials start again`;
     case 'cancel':
-      return `cancel sent to ${id}: the ${them} are stopped now and the sweep ends (cancelled)`;
+      return `cancel sent to ${id}: the ${them} ${are} stopped now and the sweep ends (cancelled)`;
     case 'stop':
-      return `cancel (let finish) sent to ${id}: no new trial starts; the ${them} finish and are fitted, then the sweep ends (cancelled)`;
+      return `cancel (let finish) sent to ${id}: no new trial starts; the ${them} ${finish} and ${are} fitted, then the sweep ends (cancelled)`;
   }
 }
 

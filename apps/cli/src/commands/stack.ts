@@ -45,7 +45,7 @@ async function storeOf(opts: { store?: string }): Promise<string | undefined> {
 }
 
 /** Login links are single-use and expire: say so, and how to get another. */
-const LOGIN_NOTE = '(one-time link, valid 10 min; `slab console` prints a fresh one)';
+const LOGIN_NOTE = '(one-time link, valid 10 min; `npx slab console` prints a fresh one)';
 
 export function registerStackCommands(program: Command): void {
   program
@@ -60,7 +60,7 @@ export function registerStackCommands(program: Command): void {
       const stack = await startStack({ stateDir: stateDir(), store: await storeOf(opts), gatewayPort: Number(opts.port), temporalPort: opts.temporalPort ? Number(opts.temporalPort) : undefined, workers: parseWorkerSpecs(opts.workers), ui: opts.ui });
       console.log(`console:     ${stack.loginUrl()}  ${LOGIN_NOTE}`);
       console.log(`temporal:    ${stack.temporalAddress}${stack.temporalUiUrl ? ` (UI ${stack.temporalUiUrl}, no credential needed: keep it to yourself)` : ''}`);
-      console.log('submit with: slab submit examples/quickstart.yaml --watch   (Ctrl-C stops everything)');
+      console.log('submit with: npx slab submit examples/quickstart.yaml --watch   (Ctrl-C stops everything)');
       await untilSignal();
       console.log('stopping…');
       await stack.stop();
@@ -136,7 +136,7 @@ export function registerStackCommands(program: Command): void {
           await untilSignal();
         } else {
           // The stack stops with this command: the sweep stays in the state directory for the next `slab up`.
-          console.log(`console: run \`npx slab up\` (same state directory) and open /#/sweeps/${id}; --keep keeps this stack up instead`);
+          console.log(`console: run \`npx slab up\` (same state directory), then \`npx slab console --sweep ${id}\` prints a link; --keep keeps this stack up instead`);
         }
         if (!succeeded(status)) process.exitCode = 1;
       } finally {
