@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectTemporal } from '@slab/orchestration-node';
 import { freePort, startDevServer, type DevServer } from '@slab/temporal-dev';
-import { makeTestPki, type TestPki } from './certs';
+import { makeTestPki, type TestPki } from '@slab/gateway/testing';
 import { waitFor } from './helpers';
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
