@@ -239,8 +239,10 @@ class PostgresStore implements Store {
       if (TRIAL_STATUSES.includes(event.status as TrialRowStatus)) {
         const backend = typeof info.backend === 'string' ? info.backend : null;
         await c.query(
+          // A retry's `running` follows an attempt's `failed` (retryable) event: the trial runs again; a
+          // failed result (final_json set by finishTrials) stays.
           `UPDATE trials SET status = $1, backend = COALESCE($2, backend), updated_at = $3
-           WHERE id = $4 AND status NOT IN ('completed', 'diverged', 'failed', 'stopped')`,
+           WHERE id = $4 AND status NOT IN ('completed', 'diverged', 'stopped') AND (status <> 'failed' OR ($1 = 'running' AND final_json IS NULL))`,
           [event.status, backend, now(), event.trialId],
         );
       }

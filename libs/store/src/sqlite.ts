@@ -83,8 +83,10 @@ class SqliteStore implements Store {
         `INSERT OR IGNORE INTO trials (id, sweep_id, idx, status, created_at, updated_at) VALUES (?, ?, ?, 'planned', ?, ?)`,
       ),
       eventStatus: db.prepare(
+        // A retry's `running` follows an attempt's `failed` (retryable) event: the trial runs again; a failed
+        // result (final_json set by finishTrials) stays.
         `UPDATE trials SET status = @status, backend = COALESCE(@backend, backend), updated_at = @now
-         WHERE id = @id AND status NOT IN ('completed', 'diverged', 'failed', 'stopped')`,
+         WHERE id = @id AND status NOT IN ('completed', 'diverged', 'stopped') AND (status <> 'failed' OR (@status = 'running' AND final_json IS NULL))`,
       ),
       listTrials: db.prepare<[string], TrialDb>(
         `SELECT t.*, s.last_seq FROM trials t LEFT JOIN trial_seq s ON s.trial_id = t.id WHERE t.sweep_id = ? ORDER BY t.idx, t.id`,

@@ -128,6 +128,20 @@ describe.each(STORE_KINDS)('%s store', (kind) => {
       expect((await store.trialEvents('sw1-t0002')).map((e) => e.status)).toEqual(['running', 'running']);
     });
 
+    it('a retry running after an attempt failed shows running again; a final result stays', async () => {
+      await store.planTrials('sw1', [{ trialId: 'sw1-t0003', config: { width: 8 }, reason: 'r' }]);
+      const ev = (seq: number, status: string, attempt: number) =>
+        store.appendEvent({ sweepId: 'sw1', trialId: 'sw1-t0003', seq, status, infoJson: JSON.stringify({ attempt }), wallTime: seq, attempt });
+      await ev(1, 'running', 1);
+      await ev(2, 'failed', 1); // a retryable crash: Temporal schedules attempt 2
+      expect((await store.getTrial('sw1-t0003'))!.status).toBe('failed');
+      await ev(3, 'running', 2);
+      expect((await store.getTrial('sw1-t0003'))!.status).toBe('running');
+      await store.finishTrials('sw1', [result('sw1-t0003', 'failed', 0.4)]);
+      await ev(4, 'running', 2);
+      expect((await store.getTrial('sw1-t0003'))!.status).toBe('failed');
+    });
+
     it('creates a trial row for an event that arrives before the plan, and the plan keeps its status', async () => {
       await store.appendEvent({ sweepId: 'sw1', trialId: 'sw1-t0007', seq: 1, status: 'running', infoJson: '', wallTime: 1 });
       await store.planTrials('sw1', [{ trialId: 'sw1-t0007', config: { width: 8 }, reason: 'r' }]);
