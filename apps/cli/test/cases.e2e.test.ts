@@ -79,6 +79,15 @@ describe('cases that failed late', () => {
     expect((await env.client.listSweeps()).some((s) => s.name === 'fails-late')).toBe(false);
   }, 120_000);
 
+  it('submit -w ends as slab run does: the law, then the prediction at the target and the held-out error', async () => {
+    const file = fileURLToPath(new URL('../../../examples/replay-chinchilla.yaml', import.meta.url));
+    const run = await slab('submit', file, '-w');
+    expect(run.status).toBe(0);
+    expect(run.out).toMatch(/fitted law: L = /);
+    expect(run.out).toMatch(/prediction .*: [\d.e+-]+ \(95% interval [\d.e+-]+ – [\d.e+-]+\)/);
+    expect(run.out).toMatch(/held-out error: \d+\.\d\d%/);
+  }, 180_000);
+
   it('a sweep that ran its trials but made no law ends "completed, fit failed" and submit -w exits 1', async () => {
     // Two runs cannot fit the five-parameter Chinchilla law: every fit is skipped.
     const spec = readFileSync(join(cases, 'replay-options.yaml'), 'utf8')

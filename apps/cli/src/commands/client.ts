@@ -38,7 +38,9 @@ export async function submitAndMaybeWatch(client: GatewayClient, specText: strin
   console.log(`submitted sweep ${id} (${name})`);
   if (watch) {
     const status = await watchSweep(client, id);
+    // The same ending as `slab run`: the law, then the answer with every doubt the fit carries.
     printFinal(status);
+    printAnswer(status);
     if (!succeeded(status)) process.exitCode = 1;
   }
   return id;
