@@ -41,7 +41,11 @@ describe('slab messages on a running sweep', () => {
     expect(await slab(['pause', id])).toMatchObject({ status: 0, stdout: `sweep ${id} is already paused: nothing changed` });
 
     // Paused with nothing running, the counts hold still: both commands must print the same phrase.
-    await waitFor('running trials to finish', async () => (await ctx.client.getSweep(id)).status.trials.running === 0 || undefined, 120_000);
+    // The last running trials' batch is fitted before the sweep shows `paused`: wait for both.
+    await waitFor('running trials to finish and the sweep to show paused', async () => {
+      const s = (await ctx.client.getSweep(id)).status;
+      return (s.trials.running === 0 && s.phase === 'paused') || undefined;
+    }, 120_000);
     const status = await slab(['status', id]);
     const ls = await slab(['ls']);
     const counts = /^trials: (.+)$/m.exec(status.stdout)?.[1];
