@@ -38,14 +38,15 @@ describe('slab messages on a running sweep', () => {
     const paused = await slab(['pause', id]);
     expect(paused.status, paused.stderr).toBe(0);
     expect(paused.stdout).toMatch(new RegExp(`^pause sent to ${id}: no new trial starts until \`slab resume ${id}\`; the \\d+ running trials? finish$`));
-    expect(await slab(['pause', id])).toMatchObject({ status: 0, stdout: `sweep ${id} is already paused: nothing changed` });
 
-    // Paused with nothing running, the counts hold still: both commands must print the same phrase.
     // The last running trials' batch is fitted before the sweep shows `paused`: wait for both.
     await waitFor('running trials to finish and the sweep to show paused', async () => {
       const s = (await ctx.client.getSweep(id)).status;
       return (s.trials.running === 0 && s.phase === 'paused') || undefined;
     }, 120_000);
+    expect(await slab(['pause', id])).toMatchObject({ status: 0, stdout: `sweep ${id} is already paused: nothing changed` });
+
+    // Paused with nothing running, the counts hold still: both commands must print the same phrase.
     const status = await slab(['status', id]);
     const ls = await slab(['ls']);
     const counts = /^trials: (.+)$/m.exec(status.stdout)?.[1];
