@@ -4,7 +4,7 @@
 // to the end with its metrics streamed over wss. The pinned dev server cannot serve TLS itself, so a
 // TLS terminator that requires a client certificate signed by the test CA stands in front of it (the
 // way a cluster's mTLS frontend would); a Temporal client without a client certificate is refused.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { connect as netConnect, type AddressInfo } from 'node:net';
@@ -151,6 +151,17 @@ describe('TLS to clients and mTLS to Temporal', { timeout: 300_000 }, () => {
       const points = (await https('GET', `${gateway}/api/trials/${t.id}/metrics?name=train_loss`, token)).json as unknown[];
       expect(points.length, t.id).toBeGreaterThan(0);
     }
+    // The CLI reads the sweep over https, trusting the gateway through --ca (its node:https transport).
+    const ls = await new Promise<{ code: number; out: string }>((resolve) => {
+      const env = { ...process.env, SLAB_TOKEN: token };
+      delete env.SLAB_CA;
+      delete env.NODE_EXTRA_CA_CERTS;
+      execFile(process.execPath, ['--import', 'tsx', main, 'ls', '--gateway', gateway, '--ca', pki.ca], { cwd: repoRoot, env }, (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+      );
+    });
+    expect(ls.code, ls.out).toBe(0);
+    expect(ls.out).toMatch(new RegExp(`${id}\\s+tls-replay\\s+completed`));
     // Serve (client and orchestrator worker) and the trainer worker all came through mTLS.
     expect(clients.length).toBeGreaterThanOrEqual(3);
     expect(new Set(clients)).toEqual(new Set(['client']));

@@ -1,6 +1,6 @@
 /**
- * Fetch-based client of the gateway REST API. Universal: global fetch only, no Node built-ins, so
- * the CLI (Node 20) and the console (browser) share it.
+ * Client of the gateway REST API. Universal: it sends through global fetch unless given another
+ * transport, and uses no Node built-ins, so the CLI (Node 20) and the console (browser) share it.
  */
 // Type-only import of the agreed activity contracts (erased at run time); the contracts tag rule
 // does not know about type-only edges, see the report to the lead.
@@ -34,12 +34,27 @@ export class GatewayError extends Error {
   }
 }
 
+/** The part of a fetch Response the client reads. */
+export interface TransportResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  text(): Promise<string>;
+}
+
+/**
+ * Sends one request; rejects (with the socket error as `cause`) when no answer came. Global fetch is
+ * the default; the CLI passes a node:http one, since loading fetch (undici) costs a short-lived
+ * process about 0.15 s of CPU.
+ */
+export type Transport = (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => Promise<TransportResponse>;
+
 export class GatewayClient {
   private readonly baseUrl: string;
 
   constructor(
     baseUrl: string,
     private readonly token?: string,
+    private readonly transport: Transport = (url, init) => fetch(url, init),
   ) {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
@@ -121,19 +136,19 @@ export class GatewayClient {
     }
   }
 
-  private async request(method: string, path: string, body?: unknown): Promise<Response> {
+  private async request(method: string, path: string, body?: unknown): Promise<TransportResponse> {
     const headers: Record<string, string> = {};
     if (this.token) headers.authorization = `Bearer ${this.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const send = () => fetch(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-    let res: Response;
+    const send = () => this.transport(this.baseUrl + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    let res: TransportResponse;
     try {
       res = await send();
     } catch (err) {
       // A keep-alive socket the server closed as we reused it resets the request; a GET is safe
       // to send once more on a fresh connection (anything else might already have taken effect).
       const retried = method === 'GET' && isConnectionReset(err) ? await send().catch((e: unknown) => e) : err;
-      if (!(retried instanceof Response)) throw new GatewayError(0, `cannot reach the gateway at ${this.baseUrl}: ${causeOf(retried)}`);
+      if (!isResponse(retried)) throw new GatewayError(0, `cannot reach the gateway at ${this.baseUrl}: ${causeOf(retried)}`);
       res = retried;
     }
     if (!res.ok) throw await toGatewayError(res, method, path);
@@ -141,7 +156,11 @@ export class GatewayClient {
   }
 }
 
-async function toGatewayError(res: Response, method: string, path: string): Promise<GatewayError> {
+function isResponse(x: unknown): x is TransportResponse {
+  return typeof x === 'object' && x !== null && typeof (x as TransportResponse).status === 'number' && typeof (x as TransportResponse).text === 'function';
+}
+
+async function toGatewayError(res: TransportResponse, method: string, path: string): Promise<GatewayError> {
   const text = await res.text().catch(() => '');
   let parsed: Partial<ErrorBody> | undefined;
   try {

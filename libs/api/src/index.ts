@@ -1,3 +1,3 @@
 export * from './types';
-export { GatewayClient, GatewayError } from './client';
+export { GatewayClient, GatewayError, type Transport, type TransportResponse } from './client';
 export { heldOutTrials } from './heldout';

@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { GatewayClient, GatewayError, heldOutTrials, type SweepCounts } from '@slab/api';
 import { clientTarget, tokenSource } from '../config';
+import { httpTransport } from '../http-transport';
 import { configLabel, ENDED_PHASES, fitLine, red, sci, table, trialCounts, trialStatus } from '../format';
 import { registerControlCommands } from './control';
 import type { SweepStatus } from '@slab/orchestration';
@@ -14,7 +15,7 @@ async function watchSweep(client: GatewayClient, id: string): Promise<SweepStatu
 
 export function gatewayClient(opts: { gateway?: string }): GatewayClient {
   const { gatewayUrl, token } = clientTarget(opts);
-  return new GatewayClient(gatewayUrl, token);
+  return new GatewayClient(gatewayUrl, token, httpTransport);
 }
 
 /** Parse locally first so mistakes are shown without a round trip and nothing is stored. */

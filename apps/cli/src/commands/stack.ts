@@ -12,6 +12,7 @@ import { printAnswer, printFinal, readSpecOrExit, succeeded } from './client';
 import { defaultConcurrency } from '../gpus';
 import { gatewayTlsFromFlags, temporalTlsFromFlags, type GatewayTlsFlags, type TemporalTlsFlags } from '../tls-options';
 import { sci } from '../format';
+import { httpTransport } from '../http-transport';
 
 const DEFAULT_WORKERS = 'cpu:tfjs+replay+process';
 
@@ -120,7 +121,7 @@ export function registerStackCommands(program: Command): void {
       };
       process.once('SIGINT', onSignal);
       try {
-        const client = new GatewayClient(stack.gatewayUrl, stack.token);
+        const client = new GatewayClient(stack.gatewayUrl, stack.token, httpTransport);
         const { id } = await client.createSweep(specText);
         console.log(`sweep ${id} — console: ${stack.loginUrl(`/#/sweeps/${id}`)}  ${LOGIN_NOTE}`);
         if (stack.temporalUiUrl) console.log(`temporal UI: ${stack.temporalUiUrl} (no credential needed: keep it to yourself)`);
