@@ -44,5 +44,19 @@ const extra = failedTasks.filter((t) => !/:test\b/.test(t)).length;
 const crashed = Number(testRc) !== 0 && failed === 0 ? 1 : 0;
 failed += extra + crashed;
 if (failedTasks.length) console.log(`failed tasks:\n${failedTasks.join('\n')}`);
+// The failing tests by name, each with the first lines of its error, so the log's last lines (all a
+// CI page may show) say what failed and why, not only which project.
+const lines = text.split('\n').map((l) => l.replace(/^[@\w/.-]+:\s?/, ''));
+const failures = [];
+for (let i = 0; i < lines.length && failures.length < 20; i++) {
+  if (!/^\s*FAIL\s+\S.* > /.test(lines[i])) continue;
+  const detail = [];
+  for (let j = i + 1; j < lines.length && detail.length < 4; j++) {
+    if (/^\s*(FAIL\b|Tests\b|Test Files\b|Failed tasks|⎯)/.test(lines[j])) break;
+    if (lines[j].trim()) detail.push(lines[j]);
+  }
+  failures.push([lines[i].trim(), ...detail.map((l) => `    ${l.trim().slice(0, 300)}`)].join('\n'));
+}
+if (failures.length) console.log(`failed tests:\n${[...new Set(failures)].join('\n')}`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || Number(staticRc) !== 0 || Number(testRc) !== 0 ? 1 : 0);

@@ -218,7 +218,7 @@ describe('fit history, compare, explore and tied groups', () => {
     await page.goto(`${gateway.url}/#/compare?ids=${adaptive.id}`);
     await expect.poll(() => page.locator('[data-testid="compare-empty"]').textContent()).toMatch(/^Pick at least two sweeps/);
     await page.goto(`${gateway.url}/#/compare?ids=${adaptive.id},no-such-sweep`);
-    await expect.poll(() => page.locator('#message').textContent(), { timeout: 10_000 }).toMatch(/^sweep no-such-sweep: /);
+    await expect.poll(() => page.locator('#message').textContent(), { timeout: 15_000 }).toMatch(/^sweep no-such-sweep: /);
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

@@ -108,7 +108,7 @@ describe('console curves of any streamed metric', () => {
 
     await pick.selectOption('attn_logit_max');
     const chosen = WIDTHS.map((_, i) => `${trialId(i)}:attn_logit_max`);
-    await expect.poll(() => drawnSeries(page), { timeout: 5_000 }).toEqual(chosen);
+    await expect.poll(() => drawnSeries(page), { timeout: 15_000 }).toEqual(chosen);
     expect(await axisLabels(page)).toEqual(['step (log)', 'attn_logit_max (log)']);
     expect(await page.locator('[data-testid="curves"] .legend-key').count()).toBe(0);
     expect(new URL(page.url()).hash).toBe(`#/sweeps/${SWEEP}?curve=attn_logit_max`);
@@ -119,20 +119,20 @@ describe('console curves of any streamed metric', () => {
     // Live frames extend the chosen metric's curves; the choice stands.
     await trainer.metrics(trialId(0), gptPoints(WIDTHS[0], 210, 300));
     const points = (id: string) => page.locator(`[data-testid="curves"] path.series[data-series="${id}"]`).getAttribute('data-points').then(Number);
-    await expect.poll(() => points(chosen[0]), { timeout: 10_000 }).toBe(30);
+    await expect.poll(() => points(chosen[0]), { timeout: 15_000 }).toBe(30);
     expect(await pick.inputValue()).toBe('attn_logit_max');
     expect(await drawnSeries(page)).toEqual(chosen);
 
     // Legend isolation works on any metric.
     await page.locator(`[data-testid="curves"] .legend-item[data-trial="${trialId(1)}"]`).click();
-    await expect.poll(() => page.locator('[data-testid="curves"] path.series.faded').count(), { timeout: 5_000 }).toBe(2);
+    await expect.poll(() => page.locator('[data-testid="curves"] path.series.faded').count(), { timeout: 15_000 }).toBe(2);
     await page.locator(`[data-testid="curves"] .legend-item[data-trial="${trialId(1)}"]`).click();
 
     // Linear y: the axis says so and its ticks are evenly spaced values, not decades.
     const yTicks = () => page.locator('[data-testid="curves"] svg').evaluate((svg) => Array.from(svg.querySelectorAll('text.tick-label[text-anchor="end"]')).map((t) => Number(t.getAttribute('y'))));
     const logTicks = await yTicks();
     await page.locator('[data-testid="curve-y"]').selectOption('linear');
-    await expect.poll(() => axisLabels(page), { timeout: 5_000 }).toEqual(['step (log)', 'attn_logit_max']);
+    await expect.poll(() => axisLabels(page), { timeout: 15_000 }).toEqual(['step (log)', 'attn_logit_max']);
     expect(await yTicks()).not.toEqual(logTicks);
     const gaps = (await yTicks()).map((y, i, a) => (i ? a[i - 1] - y : 0)).slice(1);
     expect(Math.max(...gaps) - Math.min(...gaps)).toBeLessThan(1);
@@ -150,7 +150,7 @@ describe('console curves of any streamed metric', () => {
 
     // Learning rate opens on its own default scale (linear).
     await page.locator('[data-testid="curve-metric"]').selectOption('lr');
-    await expect.poll(() => axisLabels(page), { timeout: 5_000 }).toEqual(['step (log)', 'lr']);
+    await expect.poll(() => axisLabels(page), { timeout: 15_000 }).toEqual(['step (log)', 'lr']);
     expect(new URL(page.url()).hash).toBe(`#/sweeps/${SWEEP}?curve=lr`);
     expect(pageErrors).toEqual([]);
     await page.close();

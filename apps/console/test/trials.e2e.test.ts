@@ -150,7 +150,7 @@ describe('trials, curves, the per-trial page, downloads and dark mode', () => {
   }
 
   async function download(page: Page, button: ReturnType<Page['locator']>): Promise<{ name: string; body: Buffer }> {
-    const [d] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), button.click()]);
+    const [d] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), button.click()]);
     const path = await d.path();
     return { name: d.suggestedFilename(), body: readFileSync(path!) };
   }
@@ -159,7 +159,7 @@ describe('trials, curves, the per-trial page, downloads and dark mode', () => {
     const { context, page, errors } = await open(`#/sweeps/${SWEEP}`);
     const rows = page.locator('[data-testid="trial-table"] tbody tr');
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(8);
-    await expect.poll(() => page.locator(`tr[data-trial="${id(6)}"] td[data-col="duration"]`).textContent(), { timeout: 10_000 }).not.toBe('—');
+    await expect.poll(() => page.locator(`tr[data-trial="${id(6)}"] td[data-col="duration"]`).textContent(), { timeout: 15_000 }).not.toBe('—');
 
     // Stopped: D from the plan, N and FLOPs unknown rather than 0; running: its retry, its latest loss dimmed.
     const stoppedRow = page.locator(`tr[data-trial="${id(5)}"]`);
@@ -358,11 +358,11 @@ describe('trials, curves, the per-trial page, downloads and dark mode', () => {
 
   it('answers an unknown sweep or trial at once instead of loading forever', async () => {
     const { context, page, errors } = await open('#/sweeps/no-such-sweep');
-    await expect.poll(() => page.locator('[data-testid="no-sweep"] h1').textContent().catch(() => null), { timeout: 10_000 }).toBe('no sweep no-such-sweep');
+    await expect.poll(() => page.locator('[data-testid="no-sweep"] h1').textContent().catch(() => null), { timeout: 15_000 }).toBe('no sweep no-such-sweep');
     await page.goto(`${gateway.url}/#/sweeps/${SWEEP}/trials/not-a-trial`);
-    await expect.poll(() => page.locator('[data-testid="not-found"] h1').textContent().catch(() => null), { timeout: 10_000 }).toBe(`no trial not-a-trial in sweep ${SWEEP}`);
+    await expect.poll(() => page.locator('[data-testid="not-found"] h1').textContent().catch(() => null), { timeout: 15_000 }).toBe(`no trial not-a-trial in sweep ${SWEEP}`);
     await page.goto(`${gateway.url}/#/sweeps/no-such-sweep/trials/${id(0)}`);
-    await expect.poll(() => page.locator('[data-testid="not-found"] h1').textContent().catch(() => null), { timeout: 10_000 }).toBe('no sweep no-such-sweep');
+    await expect.poll(() => page.locator('[data-testid="not-found"] h1').textContent().catch(() => null), { timeout: 15_000 }).toBe('no sweep no-such-sweep');
     expect(errors).toEqual([]);
     await context.close();
   }, 60_000);
@@ -440,7 +440,7 @@ describe('trials, curves, the per-trial page, downloads and dark mode', () => {
         .poll(async () => {
           got = await read();
           return Object.values(got).every((v) => /^rgb\(/.test(v));
-        }, { timeout: 10_000 })
+        }, { timeout: 15_000 })
         .toBe(true);
       await page.screenshot({ path: join(outputDir, `fit-${scheme}.png`), fullPage: true });
       expect(errors).toEqual([]);

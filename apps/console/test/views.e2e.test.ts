@@ -189,7 +189,7 @@ describe('console views of a finished scaling study', () => {
 
     // Another level: every band, target and exponent follows and says so; the target interval narrows.
     await page.locator('[data-testid="level"]').selectOption('0.68');
-    await expect.poll(() => levelsShown(), { timeout: 10_000 }).toEqual(['68']);
+    await expect.poll(() => levelsShown(), { timeout: 15_000 }).toEqual(['68']);
     const target68 = (await page.locator('section[data-metric="eval_loss"] [data-testid="fit-target"]').textContent())!;
     const width = (t: string) => {
       const [lo, hi] = /\[([^,]+), ([^\]]+)\]/.exec(t)!.slice(1).map(Number);
@@ -201,7 +201,7 @@ describe('console views of a finished scaling study', () => {
     await page.reload();
     await expect.poll(() => page.locator('[data-testid="band-level"]').first().textContent(), { timeout: 15_000 }).toBe('68% band from 40 bootstrap fits');
     await page.locator('[data-testid="level"]').selectOption('0.95');
-    await expect.poll(() => levelsShown(), { timeout: 10_000 }).toEqual(['95']);
+    await expect.poll(() => levelsShown(), { timeout: 15_000 }).toEqual(['95']);
 
     // Narrow window: one column, nothing pushes the page sideways.
     await page.setViewportSize({ width: 800, height: 900 });
@@ -212,7 +212,7 @@ describe('console views of a finished scaling study', () => {
         const box = (axis: string) => document.querySelector(`section[data-metric="eval_loss"] figure[data-axis="${axis}"]`)!.getBoundingClientRect();
         return box('D').top >= box('N').bottom - 1;
       });
-    await expect.poll(stacked, { timeout: 5_000 }).toBe(true);
+    await expect.poll(stacked, { timeout: 15_000 }).toBe(true);
     await page.screenshot({ path: join(outputDir, 'lm-fit-800px.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
     await page.close();
@@ -232,14 +232,14 @@ describe('console views of a finished scaling study', () => {
     expect(await faded()).toBe(0);
     const target = `${LM}-t0007`;
     await page.locator(`[data-testid="curves"] .legend-item[data-trial="${target}"]`).click();
-    await expect.poll(faded, { timeout: 5_000 }).toBe(14);
+    await expect.poll(faded, { timeout: 15_000 }).toBe(14);
     expect(await page.locator(`[data-testid="curves"] path.series[data-series="${target}:train_loss"]`).getAttribute('class')).toBe('series');
     expect(await page.locator(`[data-testid="curves"] .legend-item[data-trial="${target}"]`).getAttribute('aria-pressed')).toBe('true');
     // Clip from the full page: the live view may redraw the card while an element screenshot waits for it.
     const curvesBox = (await page.locator('#curves').boundingBox())!;
     await page.screenshot({ path: join(outputDir, 'curves-isolated.png'), fullPage: true, clip: curvesBox });
     await page.locator(`[data-testid="curves"] .legend-item[data-trial="${target}"]`).click();
-    await expect.poll(faded, { timeout: 5_000 }).toBe(0);
+    await expect.poll(faded, { timeout: 15_000 }).toBe(0);
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 60_000);
