@@ -84,6 +84,14 @@ function time(args: string[], env: Record<string, string>): Promise<Sample> {
   });
 }
 
+/** A one-line script that GETs /api/sweeps with the token, through fetch or node:http, and prints the body. */
+function getWith(via: 'fetch' | 'http', url: string): string {
+  const headers = JSON.stringify({ authorization: `Bearer ${TOKEN}` });
+  return via === 'fetch'
+    ? `fetch(${JSON.stringify(`${url}/api/sweeps`)}, { headers: ${headers} }).then((r) => r.text()).then((t) => process.stdout.write(t))`
+    : `require('node:http').get(${JSON.stringify(`${url}/api/sweeps`)}, { headers: ${headers} }, (r) => { let t = ''; r.on('data', (d) => (t += d)); r.on('end', () => process.stdout.write(t)); })`;
+}
+
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -99,6 +107,9 @@ async function main(): Promise<void> {
     { name: 'slab --help (built)', args: [bin, '--help'], built: true },
     { name: 'slab ls, gateway up (built)', args: [bin, 'ls', '--gateway', gateway.url], built: true },
     { name: 'slab ls, no gateway (built)', args: [bin, 'ls', '--gateway', none], built: true },
+    // Why the CLI uses node:http: one GET of the sweep list, the rest of the process the same.
+    { name: 'one GET with fetch (node -e)', args: ['-e', getWith('fetch', gateway.url)], built: false },
+    { name: 'one GET with node:http (node -e)', args: ['-e', getWith('http', gateway.url)], built: false },
     { name: 'slab --help (sources, tsx)', args: ['--import', 'tsx', sources, '--help'], built: false },
     { name: 'slab ls, gateway up (sources, tsx)', args: ['--import', 'tsx', sources, 'ls', '--gateway', gateway.url], built: false },
     { name: 'slab ls, no gateway (sources, tsx)', args: ['--import', 'tsx', sources, 'ls', '--gateway', none], built: false },
