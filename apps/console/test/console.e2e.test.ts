@@ -3,7 +3,7 @@
  * store in a temp dir), metric frames streamed as protobuf over the gateway's websocket as a trainer
  * would, and Debian's chromium driven by playwright-core watching the sweep detail page.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -286,6 +286,15 @@ describe('console against a live gateway', () => {
     expect(await intervals.count()).toBe(groups.length);
     expect(await intervals.first().getAttribute('data-group')).toBe(best.key);
     expect(await page.locator('[data-testid="group-targets"] g.interval.best').count()).toBe(1);
+
+    // Every table offers its rows as CSV, this one through the button the console adds to any table.
+    const groupsCsv = page.locator('.table-download:has([data-testid="fit-groups"]) > .downloads button[data-download="csv"]');
+    const [csvDownload] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), groupsCsv.click()]);
+    const csv = readFileSync((await csvDownload.path())!, 'utf8').trim().split('\r\n');
+    expect(csvDownload.suggestedFilename()).toMatch(/-fit-groups\.csv$/);
+    expect(csv[0]).toMatch(/^Group,Points,Law,"?Target/);
+    expect(csv).toHaveLength(groups.length + 1);
+    expect(csv[1]).toMatch(/^"curation\.strategy=el2n-keep-hard, curation\.keep=0\.5/);
 
     mkdirSync(outputDir, { recursive: true });
     await page.screenshot({ path: join(outputDir, 'curation-detail.png'), fullPage: true });

@@ -91,6 +91,8 @@ describe('console study views: hyperparameters, overtraining and repetition', ()
     );
     expect(lr.exponents.N.value).toBeCloseTo(-1.28, 2);
     expect(await card.locator('[data-testid="hyper-batch-law"]').textContent()).toBe('B*(D): not fitted');
+    // The (N, D) table, like every table, offers its rows as CSV.
+    await expect.poll(() => card.locator('.table-download:has([data-testid="hyper-groups"]) > .downloads button[data-download="csv"]').count()).toBe(1);
     expect(errors).toEqual([]);
     await page.screenshot({ fullPage: true, path: join(outputDir, 'study-hyperparameters.png') });
     await page.setViewportSize({ width: 800, height: 900 });

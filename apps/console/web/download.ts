@@ -137,8 +137,45 @@ function save(name: string, blob: Blob): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Serves every `[data-download]` button on the page; installed once by main.ts. */
+/**
+ * Gives every `table.table` under `root` that has no CSV button of its own one: the table (or its
+ * `.table-wrap`) moves into a new download scope named `<sweep>-<table's data-testid>`. Idempotent,
+ * so it can run after every render; views that place their own button keep it.
+ */
+export function offerTableCsv(root: ParentNode): void {
+  for (const table of Array.from(root.querySelectorAll<HTMLTableElement>('table.table'))) {
+    const scope = table.closest<HTMLElement>('[data-download-scope]');
+    const own = scope && Array.from(scope.querySelectorAll('button[data-download="csv"]')).some((b) => b.closest('[data-download-scope]') === scope);
+    if (own) continue;
+    const target = table.parentElement?.classList.contains('table-wrap') ? table.parentElement : table;
+    const box = document.createElement('div');
+    box.className = 'table-download';
+    box.setAttribute('data-download-scope', '');
+    const sweep = /^#\/sweeps\/([^/?]+)/.exec(location.hash)?.[1];
+    const name = table.dataset.testid ?? 'table';
+    box.dataset.downloadName = fileStem(sweep ? `${decodeURIComponent(sweep)}-${name}` : name);
+    target.replaceWith(box);
+    box.insertAdjacentHTML('afterbegin', downloadButtons(['csv']));
+    box.append(target);
+  }
+}
+
+/**
+ * Serves every `[data-download]` button on the page, and gives each table drawn from now on a CSV
+ * button (offerTableCsv); installed once by main.ts.
+ */
 export function installDownloads(onError: (err: unknown) => void = (err) => console.warn(err)): void {
+  // Views redraw by replacing markup; one observer covers every view, present and future.
+  let pending = false;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    queueMicrotask(() => {
+      pending = false;
+      offerTableCsv(document.body);
+    });
+  }).observe(document.body, { childList: true, subtree: true });
+  offerTableCsv(document.body);
   document.addEventListener('click', (ev) => {
     const btn = (ev.target as Element).closest<HTMLButtonElement>('button[data-download]');
     const scope = btn?.closest<HTMLElement>('[data-download-scope]');
