@@ -215,8 +215,10 @@ export function mountDetail(root: HTMLElement, sweepId: string): View {
     }
     const btn = (ev.target as HTMLElement).closest<HTMLButtonElement>('button[data-action]');
     if (!btn) return;
-    const action = btn.dataset.action as 'pause' | 'resume' | 'cancel';
-    if (action === 'cancel' && !window.confirm('Cancel this sweep? Running trials are stopped.')) return;
+    const action = btn.dataset.action as 'pause' | 'resume' | 'stop' | 'cancel';
+    // The two ways to end a sweep (W&B's stop and kill): both ask first, since neither can be undone.
+    if (action === 'stop' && !window.confirm('Stop this sweep? Running trials finish and are fitted; no new ones start.')) return;
+    if (action === 'cancel' && !window.confirm('Cancel this sweep? Running trials are stopped now.')) return;
     btn.disabled = true;
     try {
       await adoptUrlToken();
@@ -287,9 +289,10 @@ function header(d: SweepDetail | undefined, id: string): string {
   const fitFailed = s?.fitFailed ?? d.sweep.fitFailed;
   return `<div class="title-row"><h1>${esc(d.sweep.name)}</h1>${badge(status, fitFailed)}
   <div class="actions">
-    <button data-action="pause" ${terminal || paused ? 'disabled' : ''}>Pause</button>
-    <button data-action="resume" ${!paused ? 'disabled' : ''}>Resume</button>
-    <button data-action="cancel" class="danger" ${terminal ? 'disabled' : ''}>Cancel</button>
+    <button data-action="pause" ${terminal || paused ? 'disabled' : ''} title="start no new trials until resumed; running trials finish">Pause</button>
+    <button data-action="resume" ${!paused ? 'disabled' : ''} title="start new trials again">Resume</button>
+    <button data-action="stop" ${terminal ? 'disabled' : ''} title="end the sweep once the running trials finish; no new trial starts">Stop</button>
+    <button data-action="cancel" class="danger" ${terminal ? 'disabled' : ''} title="end the sweep now: running trials are stopped">Cancel</button>
   </div></div>
   <p class="sub"><span class="mono">${esc(d.sweep.id)}</span> · created ${formatTime(d.sweep.createdAt)}${s ? ` · batch ${s.batch}` : ''}${d.sweep.stopReason || s?.stopReason ? ` · <span data-testid="stop-reason">stopped: ${esc(stopReasonText(d.sweep.stopReason ?? s?.stopReason))}</span>` : ''}${fitFailed ? ` · <span class="bad-text">fit failed: ${esc(fitFailed)}</span>` : ''}</p>
   <div class="stats">
