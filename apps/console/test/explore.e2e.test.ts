@@ -161,7 +161,7 @@ describe('fit history, compare, explore and tied groups', () => {
     await page.close();
   }, 60_000);
 
-  it('compares sweeps picked on the list page: laws and frontiers on shared axes, and a table', async () => {
+  it('compares sweeps picked on the list page: laws and frontiers on shared axes, and a table that follows new reports', async () => {
     const { page, errors } = await open('#/');
     await page.locator(`input[data-pick="${adaptive.id}"]`).waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-testid="compare-button"]').isDisabled()).toBe(true);
@@ -207,6 +207,13 @@ describe('fit history, compare, explore and tied groups', () => {
     expect(csv).toHaveLength(3);
     expect(csv[1]).toContain(adaptive.id);
     await page.screenshot({ path: join(outputDir, 'compare.png'), fullPage: true });
+    // Live: a new report of one sweep redraws its row without a reload of the page.
+    const before = (await client.getSweep(sobol.id)).status;
+    await client.report(sobol.id, { status: { ...before, flopsSpent: before.flopsSpent * 2 } });
+    const sobolFlops = page.locator(`[data-testid="compare-table"] tr[data-sweep="${sobol.id}"] [data-testid="compare-flops"]`);
+    await expect.poll(() => sobolFlops.textContent()).toBe(formatFlops(before.flopsSpent * 2));
+    await client.report(sobol.id, { status: before });
+    await expect.poll(() => sobolFlops.textContent()).toBe(formatFlops(before.flopsSpent));
     await page.locator('[data-testid="level"]').selectOption('0.8');
     await expect.poll(() => page.locator('[data-testid="compare-table"] thead th').nth(7).textContent()).toBe('Target [80% interval]');
     expect(await page.locator('[data-testid="compare-target"]').first().textContent()).toMatch(/ 80%/);

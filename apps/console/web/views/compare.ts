@@ -17,7 +17,8 @@ import { describeGroup, readGroups } from '../groups';
 import { intervalLevel, LEVELS, setIntervalLevel } from '../level';
 import { logLogChart, type ChartBand, type ChartLine, type ChartMarker } from '../plot/chart';
 import type { FitRow, SweepDetail, TrialRow } from '../types';
-import type { View } from './common';
+import { coalesce, type View } from './common';
+import { LiveConnection } from '../live';
 import { intervalText, observations, type Obs } from './fitPanel';
 
 interface Compared {
@@ -71,27 +72,41 @@ export function mountCompare(root: HTMLElement, ids: string[]): View {
     body.innerHTML = `<div class="empty" data-testid="compare-empty">Pick at least two sweeps to compare: tick them in the <a href="#/">sweep list</a> (the address is <code>#/compare?ids=a,b</code>).</div>`;
     return { dispose: () => undefined };
   }
-  void Promise.all(
-    ids.map(async (id, i) => {
-      const [detail, trials] = await Promise.all([api.sweep(id).catch((err: unknown) => Promise.reject(new Error(`sweep ${id}: ${err instanceof Error ? err.message : String(err)}`))), api.trials(id)]);
-      return { id, detail, trials, color: hueColor(i), ...comparedFit(detail.fit, trials) };
-    }),
-  )
-    .then((loaded) => {
-      if (disposed) return;
-      sweeps = loaded;
-      draw();
-    })
-    .catch((err: unknown) => {
-      if (disposed) return;
-      body.innerHTML = '';
-      const el = root.querySelector<HTMLElement>('#message')!;
-      el.hidden = false;
-      el.textContent = err instanceof Error ? err.message : String(err);
-    });
+  const load = () =>
+    Promise.all(
+      ids.map(async (id, i) => {
+        const [detail, trials] = await Promise.all([api.sweep(id).catch((err: unknown) => Promise.reject(new Error(`sweep ${id}: ${err instanceof Error ? err.message : String(err)}`))), api.trials(id)]);
+        return { id, detail, trials, color: hueColor(i), ...comparedFit(detail.fit, trials) };
+      }),
+    )
+      .then((loaded) => {
+        if (disposed) return;
+        sweeps = loaded;
+        root.querySelector<HTMLElement>('#message')!.hidden = true;
+        draw();
+      })
+      .catch((err: unknown) => {
+        if (disposed) return;
+        body.innerHTML = '';
+        const el = root.querySelector<HTMLElement>('#message')!;
+        el.hidden = false;
+        el.textContent = err instanceof Error ? err.message : String(err);
+      });
+  void load();
+  // Live: a compared sweep's new status, fit or trial event re-reads all of them (at most once a
+  // second), so a comparison opened mid-run follows the sweeps; metric frames alone change nothing here.
+  const reload = coalesce(() => void load(), 1000);
+  const live = new LiveConnection('', {
+    onUpdate: (u) => {
+      if (u.kind !== 'metrics' && ids.includes(u.sweepId)) reload();
+    },
+    onResubscribed: () => reload(),
+  });
   return {
     dispose() {
       disposed = true;
+      reload.cancel();
+      live.close();
     },
   };
 }
