@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { HttpError } from './http';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -27,14 +28,14 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-/** Returns false when nothing was served (the caller answers 404). */
+/** Returns false when nothing was served (the caller answers 404); a bad %-escape is a 400 (HttpError). */
 export async function serveStatic(root: string, pathname: string, res: ServerResponse, headOnly: boolean): Promise<boolean> {
   const base = resolve(root);
   let rel: string;
   try {
     rel = decodeURIComponent(pathname);
   } catch {
-    return false;
+    throw new HttpError(400, `path: bad %-escape in ${JSON.stringify(pathname.slice(0, 80))}`);
   }
   const target = resolve(join(base, rel));
   if (target !== base && !target.startsWith(base + sep)) return false; // path traversal

@@ -190,6 +190,9 @@ describe('REST', () => {
     expect(js.headers.get('content-type')).toMatch(/javascript/);
     expect((await fetch(`${gw.url}/assets/missing.js`)).status).toBe(404);
     expect((await fetch(`${gw.url}/..%2fsecret.txt`)).status).toBe(404);
+    const badEscape = await fetch(`${gw.url}/sweeps/%E0%A4%A`);
+    expect(badEscape.status).toBe(400);
+    expect(((await badEscape.json()) as { error: string }).error).toBe('path: bad %-escape in "/sweeps/%E0%A4%A"');
     expect((await fetch(`${gw.url}/api/nope`)).status).toBe(404);
     expect((await fetch(`${gw.url}/api/sweeps`, { method: 'DELETE' })).status).toBe(405);
   });
