@@ -153,7 +153,7 @@ describe('TLS to clients and mTLS to Temporal', { timeout: 300_000 }, () => {
     }
     // The CLI reads the sweep over https, trusting the gateway through --ca (its node:https transport).
     const ls = await new Promise<{ code: number; out: string }>((resolve) => {
-      const env = { ...process.env, SLAB_TOKEN: token };
+      const env: NodeJS.ProcessEnv = { ...process.env, SLAB_TOKEN: token };
       delete env.SLAB_CA;
       delete env.NODE_EXTRA_CA_CERTS;
       execFile(process.execPath, ['--import', 'tsx', main, 'ls', '--gateway', gateway, '--ca', pki.ca], { cwd: repoRoot, env }, (err, stdout, stderr) =>
