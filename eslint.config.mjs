@@ -31,7 +31,7 @@ export default [
             { sourceTag: 'type:util', notDependOnLibsWithTags: ['type:app', 'type:worker'] },
             { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts', 'type:util', 'type:workflows'] },
             { sourceTag: 'type:workflows', notDependOnLibsWithTags: ['type:app', 'type:worker', 'type:activities'] },
-            { sourceTag: 'type:activities', notDependOnLibsWithTags: ['type:app'] },
+            { sourceTag: 'type:activities', notDependOnLibsWithTags: ['type:app', 'type:worker'] },
             { sourceTag: 'type:worker', notDependOnLibsWithTags: ['type:app'] },
           ],
         },

@@ -3,7 +3,8 @@
  * checks that need files (a replay table has runs at the spec's sizes). `slab validate`, `submit`
  * and `run` use it, and the stack hands it to the gateway, so a submit is checked the same way.
  */
-import { preflightSpec } from '@slab/orchestration-node';
+// The preflight module alone: the package's index loads the Temporal client, which validate never needs.
+import { preflightSpec } from '@slab/orchestration-node/preflight';
 import { BUILTIN_PLUGIN_SCHEMAS, parseSpec, type PluginSchema, type SpecResult } from '@slab/spec';
 
 /**

@@ -32,10 +32,11 @@ let runs = 0;
  * `node NODE_ARGS` with the resolve hook; `loaded` lists every module URL the process resolved. Not
  * spawnSync: a gateway in this process must keep answering while the command runs.
  */
-async function node(nodeArgs: string[], env: Record<string, string> = {}) {
+async function node(nodeArgs: string[], env: Record<string, string> = {}, cwd?: string) {
   ensureBuilt();
   const log = join(work, `imports-${++runs}.log`);
   const child = spawn(process.execPath, ['--import', recordImports, ...nodeArgs], {
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, SLAB_STATE_DIR: join(work, 'state'), SLAB_IMPORT_LOG: log, SLAB_VERBOSE: '1', NO_COLOR: '1', ...env },
   });
@@ -54,7 +55,7 @@ async function node(nodeArgs: string[], env: Record<string, string> = {}) {
 }
 
 /** `slab ARGS` through bin/slab.js, as a user runs it. */
-const slab = (args: string[], env: Record<string, string> = {}) => node([bin, ...args], env);
+const slab = (args: string[], env: Record<string, string> = {}, cwd?: string) => node([bin, ...args], env, cwd);
 
 const fromDist = (url: string) => url.includes('/apps/cli/dist/');
 
@@ -79,6 +80,13 @@ describe('bin/slab.js with a current build', () => {
     expect(r.loaded.some((u) => u.endsWith('/apps/cli/dist/main.js'))).toBe(true);
     expect(r.loaded.filter((u) => u.endsWith('.ts'))).toEqual([]);
     expect(r.loaded.filter((u) => HEAVY.test(u))).toEqual([]);
+  });
+
+  it('slab validate checks a spec, its replay table included, without loading Temporal, the trainers or tsx', { timeout: 60_000 }, async () => {
+    const r = await slab(['validate', 'examples/replay-chinchilla.yaml'], {}, join(cliDir, '../..'));
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('examples/replay-chinchilla.yaml: ok\n');
+    expect(r.loaded.filter((u) => u.endsWith('.ts') || /@temporalio|@tensorflow|better-sqlite3|\/ws\/|\/tsx\//.test(u))).toEqual([]);
   });
 
   it('slab ls with no gateway listening says how to start one, from the bundle', { timeout: 60_000 }, async () => {

@@ -4,7 +4,7 @@
  * (exact matches) instead of snapping continuous points to their nearest run, which could buy the
  * same run twice under two names and charge FLOPs the run never cost.
  */
-import { dropHighest, loadRunTable, resolveTable, type ReplayRun } from '@slab/worker-replay';
+import { dropHighest, loadRunTable, resolveTable, type ReplayRun } from '@slab/laws/run-table';
 import type { NumericDimension, SweepSpec, TrialConfig } from '@slab/spec';
 
 /** Relative slack on range bounds, so a bound written with fewer digits than the table still admits its run. */

@@ -4,7 +4,7 @@
  * documented shape: L(f) = L_final · f^(−γ), γ = 0.08, for f the fraction of the run's data seen —
  * a power law in data seen, the shape of data-scaling laws, ending exactly at the measured loss.
  */
-import type { ReplayRun } from './table';
+import type { ReplayRun } from '@slab/laws/run-table';
 
 export const SYNTH_GAMMA = 0.08;
 

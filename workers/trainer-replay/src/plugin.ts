@@ -7,7 +7,7 @@
 import type { TrialRequest, TrialResult } from '@slab/spec';
 import { InvalidTrialError, type TrainerPlugin, type TrialContext } from '@slab/worker-sdk';
 import { lossAt } from './curve';
-import { dropHighest, loadRunTable, matchRun, resolveTable, type ReplayRun } from './table';
+import { dropHighest, loadRunTable, matchRun, resolveTable, type ReplayRun } from '@slab/laws/run-table';
 
 export interface ReplayOptions {
   /** CSV path of the run table; a trial's `task.options.table` overrides it. */

@@ -1,12 +1,12 @@
 /**
- * Tables of measured runs: CSV with a header. Recognised columns (case-insensitive):
- * N: `N`, `params`, `Model Size`; D: `D`, `data`, `tokens`; C: `C`, `flops`, `Training FLOP`
+ * Tables of measured runs (`@slab/laws/run-table`, Node only: it reads files): CSV with a header.
+ * Recognised columns (case-insensitive): N: `N`, `params`, `Model Size`; D: `D`, `data`, `tokens`; C: `C`, `flops`, `Training FLOP`
  * (D = C / (6N) when D is absent, as Besiroglu et al. do for Chinchilla); loss: `loss`, `eval_loss`,
  * `final_loss`; optional curve: `curve` as `step:loss` pairs separated by `;` (step in D units or steps).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { parseCsv } from '@slab/laws';
+import { parseCsv } from '../csv';
 
 export interface ReplayRun {
   N: number;
