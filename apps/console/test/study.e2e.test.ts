@@ -112,19 +112,24 @@ describe('console study section', () => {
     const card = page.locator('[data-testid="study-card"]');
     await expect.poll(() => card.isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await card.locator('[data-testid="study-kind"]').textContent()).toBe('lr-sensitivity');
-    expect(await card.locator('[data-testid="study-stamp"]').textContent()).toMatch(/^after batch 1 · .* · 30 finished trials$/);
-    // 3 widths × (no qk-layernorm, qk-layernorm).
+    expect(await card.locator('[data-testid="study-stamp"]').textContent()).toMatch(/^after batch 1 · .* · 60 finished trials$/);
+    // 3 widths × (no qk-layernorm, qk-layernorm) × (no z-loss, z-loss 1e-4).
     const rows = card.locator('[data-testid="sensitivity-row"]');
-    expect(await rows.count()).toBe(6);
+    expect(await rows.count()).toBe(12);
     const first = (await rows.first().locator('td').allTextContents()).map((t) => t.trim());
-    expect(first.slice(0, 3)).toEqual(['no qk-layernorm', '16', '0.167']);
+    expect(first.slice(0, 3)).toEqual(['no qk-layernorm', '16', '0.37']);
     // One line per width and variant in the loss and attention charts; the trend per variant.
-    expect(await card.locator('[data-testid="study-loss-vs-lr"] path.series').count()).toBe(6);
-    expect(await card.locator('[data-testid="study-attn-vs-lr"] path.series').count()).toBe(6);
-    expect(await card.locator('[data-testid="study-sensitivity-vs-width"] path.series').count()).toBe(4);
+    expect(await card.locator('[data-testid="study-loss-vs-lr"] path.series').count()).toBe(12);
+    expect(await card.locator('[data-testid="study-attn-vs-lr"] path.series').count()).toBe(12);
+    // Colour is the width, the line pattern the variant: four variants, four patterns.
+    const patterns = await card.locator('[data-testid="study-loss-vs-lr"] path.series').evaluateAll((ps) => ps.map((p) => p.getAttribute('stroke-dasharray') ?? 'solid'));
+    expect(new Set(patterns)).toEqual(new Set(['solid', '6 4', '1.5 3.5', '9 3 1.5 3']));
+    expect(await card.locator('[data-testid="study-sensitivity-vs-width"] path.series').count()).toBe(8);
     expect(await card.locator('[data-testid="sensitivity-trends"] li').allTextContents()).toEqual([
-      'no qk-layernorm: +0.0105 per doubling of width (slope on ln width 0.0152, 95% [-1.51, 1.54], 3 widths)',
-      'qk-layernorm: +0.00752 per doubling of width (slope on ln width 0.0109, 95% [-0.855, 0.877], 3 widths)',
+      'no qk-layernorm: -0.0993 per doubling of width (slope on ln width -0.143, 95% [-0.789, 0.503], 3 widths)',
+      'no qk-layernorm, z-loss 0.0001: -0.0867 per doubling of width (slope on ln width -0.125, 95% [-0.911, 0.661], 3 widths)',
+      'qk-layernorm: -0.144 per doubling of width (slope on ln width -0.208, 95% [-1.17, 0.755], 3 widths)',
+      'qk-layernorm, z-loss 0.0001: -0.153 per doubling of width (slope on ln width -0.22, 95% [-1.3, 0.862], 3 widths)',
     ]);
     expect(errors).toEqual([]);
     await page.screenshot({ fullPage: true, path: join(outputDir, 'study-lr-sensitivity.png') });

@@ -16,7 +16,8 @@ export interface ChartLine {
   label: string;
   color: string;
   points: XY[];
-  dashed?: boolean;
+  /** true: the default dash; a string: an SVG stroke-dasharray ("1.5 3" dotted), to tell several dashed series apart. */
+  dashed?: boolean | string;
   /** Stroke width in px (default 1.6). */
   weight?: number;
   /** Words shown in the hover readout, before the x/y values. */
@@ -145,7 +146,7 @@ export function logLogChart(spec: ChartSpec): HTMLElement {
     if (l.points.length === 0) continue;
     const d = l.points.map(([a, b], i) => `${i ? 'L' : 'M'}${x(a).toFixed(1)},${y(b).toFixed(1)}`).join('');
     parts.push(
-      `<path class="series${l.faded ? ' faded' : ''}${l.raw ? ' raw' : ''}" data-series="${esc(l.id)}" data-points="${l.points.length}" d="${d}" fill="none" stroke="${l.color}" stroke-width="${l.weight ?? 1.6}" stroke-linejoin="round" stroke-linecap="round"${l.dashed ? ' stroke-dasharray="5 4"' : ''}/>`,
+      `<path class="series${l.faded ? ' faded' : ''}${l.raw ? ' raw' : ''}" data-series="${esc(l.id)}" data-points="${l.points.length}" d="${d}" fill="none" stroke="${l.color}" stroke-width="${l.weight ?? 1.6}" stroke-linejoin="round" stroke-linecap="round"${l.dashed ? ` stroke-dasharray="${typeof l.dashed === 'string' ? esc(l.dashed) : '5 4'}"` : ''}/>`,
     );
     const end = l.endLabel ? lastInside(l.points, x, y, W, H) : undefined;
     if (end) labels.push(`<text class="end-label" data-series="${esc(l.id)}" x="${end[0].toFixed(1)}" y="${end[1].toFixed(1)}" dy="-0.45em" text-anchor="end" fill="${l.color}">${esc(l.endLabel)}</text>`);
