@@ -129,8 +129,11 @@ describe('chaos: SIGKILL mid-sweep, then nothing lost or doubled', () => {
     const status = await waitFor('the sweep to report waiting', async () => (await client().getSweep(id)).status.waiting ? (await client().getSweep(id)).status : undefined, 120_000, 1000);
     expect(status.phase).toBe('running');
     expect(status.waiting).toBe('waiting for a worker on queue gpu-nowhere (1 trial)');
+    // No worker started it: it is counted waiting, not running.
+    expect(status.trials).toMatchObject({ planned: 1, running: 0, completed: 0 });
     const r = spawnSync(process.execPath, ['--import', 'tsx', main, 'status', id], { encoding: 'utf8', env: { ...process.env, SLAB_STATE_DIR: dir }, timeout: 60_000 });
     expect(r.stdout).toContain('waiting for a worker on queue gpu-nowhere (1 trial)');
+    expect(r.stdout).toMatch(/^trials: 1 of 1 created: 1 waiting$/m);
     await client().control(id, 'cancel');
     expect((await waitForPhase(client(), id, 120_000)).phase).toBe('cancelled');
   }, 300_000);

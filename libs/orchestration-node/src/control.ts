@@ -70,8 +70,12 @@ export function createTemporalSweepControl(target: Client | Connection, opts: Sw
       try {
         // Side by side: the pending activities say whether trials wait for a worker no one runs.
         const [status, described] = await Promise.all([handle(sweepId).query(statusQuery), handle(sweepId).describe().catch(() => undefined)]);
-        const waiting = described && waitingForWorkers(described.raw.pendingActivities ?? [], Date.now());
-        return waiting ? { ...status, waiting } : status;
+        const pending = described?.raw.pendingActivities ?? [];
+        const waiting = described && waitingForWorkers(pending, Date.now());
+        // The workflow counts a trial as running once it dispatched it; until a worker starts it, it waits.
+        const notStarted = Math.min(status.trials.running, notStartedTrials(pending));
+        const counted = notStarted > 0 ? { ...status, trials: { ...status.trials, running: status.trials.running - notStarted } } : status;
+        return waiting ? { ...counted, waiting } : counted;
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return undefined;
         // A workflow that failed before registering its handlers (e.g. invalid input) cannot answer the
@@ -101,6 +105,16 @@ export interface PendingActivityLike {
   state?: number | null;
   scheduledTime?: { seconds?: number | bigint | { toNumber(): number } | null; nanos?: number | null } | null;
   activityOptions?: { taskQueue?: { name?: string | null } | null } | null;
+  activityType?: { name?: string | null } | null;
+}
+
+/**
+ * How many trials (runTrial activities) are scheduled but not started by any worker: queued behind
+ * busy workers, on a queue no worker serves, or in a retry's back-off. Status counts them as waiting,
+ * not running.
+ */
+export function notStartedTrials(pending: readonly PendingActivityLike[]): number {
+  return pending.filter((a) => a.state === SCHEDULED && (a.activityType?.name ?? 'runTrial') === 'runTrial').length;
 }
 
 /**

@@ -1,5 +1,5 @@
 export { connectTemporal, connectWorker, DEFAULT_TEMPORAL_ADDRESS, type TemporalTls } from './connect';
-export { createTemporalSweepControl, waitingForWorkers, WAITING_AFTER_MS, type PendingActivityLike, type TemporalSweepControl, type SweepControlOptions } from './control';
+export { createTemporalSweepControl, waitingForWorkers, notStartedTrials, WAITING_AFTER_MS, type PendingActivityLike, type TemporalSweepControl, type SweepControlOptions } from './control';
 export { createOrchestratorActivities, type GatewayLike, type OrchestratorDeps } from './activities';
 export { fitSweep, groupDimensions, type SweepFit } from './fit';
 export { sweepWorkflowBundle, sweepWorkflowsPath } from './bundle';

@@ -1,6 +1,6 @@
 // Status names a queue whose scheduled trials no worker has taken for a while.
 import { describe, expect, it } from 'vitest';
-import { WAITING_AFTER_MS, waitingForWorkers, type PendingActivityLike } from '../src';
+import { notStartedTrials, WAITING_AFTER_MS, waitingForWorkers, type PendingActivityLike } from '../src';
 
 const now = 1_800_000_000_000;
 const at = (ms: number) => ({ seconds: { toNumber: () => Math.floor(ms / 1000) }, nanos: (ms % 1000) * 1e6 });
@@ -20,5 +20,13 @@ describe('waitingForWorkers', () => {
 
   it('reads plain-number timestamps and pending activities without options', () => {
     expect(waitingForWorkers([{ state: 1, scheduledTime: { seconds: (now - 30_000) / 1000, nanos: 0 } }], now)).toBe('waiting for a worker (1 trial)');
+  });
+
+  it('counts every trial a worker has not started yet as not running, whatever its age, and only trials', () => {
+    const started: PendingActivityLike = { ...scheduled(now - 600_000), state: 2, activityType: { name: 'runTrial' } };
+    const queued: PendingActivityLike = { ...scheduled(now - 2000), activityType: { name: 'runTrial' } };
+    const fit: PendingActivityLike = { ...scheduled(now - 2000), activityType: { name: 'fitLaws' } };
+    expect(notStartedTrials([started, queued, fit, scheduled(now + 5000)])).toBe(2);
+    expect(notStartedTrials([started])).toBe(0);
   });
 });
