@@ -33,6 +33,14 @@ law: { name: chinchilla, metric: eval_loss, variables: { N: params, D: data }, b
 holdout: { by: flops, largest: 2 }
 `);
 
+const perMetricSpec = parseSpec(`name: held-metrics
+task: { dataset: fashion-mnist, model: mlp, plugin: tfjs }
+dimensions: { width: { values: [8, 16, 32, 64] }, data: { values: [1000, 4000, 16000] } }
+budget: { trials: 12 }
+law: { name: chinchilla, metrics: [eval_loss, eval_loss_austen], variables: { N: params, D: data }, bootstrap: 0 }
+holdout: { by: flops, largest: 2 }
+`);
+
 describe('held-out runs in status and export', () => {
   let dir: string;
   let gateway: Awaited<ReturnType<typeof startGateway>>;
@@ -58,6 +66,16 @@ describe('held-out runs in status and export', () => {
     }));
     const fit = fitSweep(spec.spec, results);
     heldOut = fit.summary.heldOut!;
+    // The same runs with a second eval set: one law per metric.
+    if (!perMetricSpec.ok) throw new Error(JSON.stringify(perMetricSpec.issues));
+    const withOod = results.map((r) => ({ ...r, trialId: r.trialId.replace(SWEEP, 'held-metrics'), final: { ...r.final, eval_loss_austen: r.final.eval_loss! * 1.2 } }));
+    await gateway.store.createSweep({ id: 'held-metrics', name: 'held-metrics', specYaml: 'name: held-metrics\n' });
+    await new GatewayClient(gateway.url, TOKEN).report('held-metrics', {
+      status: { sweepId: 'held-metrics', name: 'held-metrics', phase: 'completed', batch: 1, trials: { planned: 12, running: 0, completed: 12, diverged: 0, failed: 0 }, flopsSpent: 1e12, budget: { trials: 12 } },
+      newTrials: withOod.map((r, i) => ({ trialId: r.trialId, config: { width: [8, 16, 32, 64][Math.floor(i / 3)], data: r.data }, reason: 'grid' })),
+      finished: withOod,
+      fit: fitSweep(perMetricSpec.spec, withOod),
+    });
     await new GatewayClient(gateway.url, TOKEN).report(SWEEP, {
       status: { sweepId: SWEEP, name: 'held-cli', phase: 'completed', batch: 1, trials: { planned: 12, running: 0, completed: 12, diverged: 0, failed: 0 }, flopsSpent: 1e12, budget: { trials: 12 } },
       newTrials: results.map((r, i) => ({ trialId: r.trialId, config: { width: [8, 16, 32, 64][Math.floor(i / 3)], data: r.data }, reason: 'grid' })),
@@ -87,5 +105,14 @@ describe('held-out runs in status and export', () => {
     expect(col).toBeGreaterThan(0);
     const marked = lines.filter((l) => l.split(',')[col] === '1').map((l) => l.split(',')[0]);
     expect(marked).toEqual([`${SWEEP}-t0008`, `${SWEEP}-t0011`]);
+  });
+
+  it('lists one law per metric with its held-out error, and names none of them best', { timeout: 60_000 }, async () => {
+    const status = await slab('status', 'held-metrics', '--gateway', gateway.url);
+    expect(status.status, status.out).toBe(0);
+    expect(status.out).toContain('one fit per metric:');
+    expect(status.out).not.toContain('best at the target');
+    const row = (metric: string) => status.out.split('\n').find((l) => l.startsWith(`${metric} `));
+    for (const metric of ['eval_loss', 'eval_loss_austen']) expect(row(metric), status.out).toMatch(/\s\d+\.\d\d%$/);
   });
 });

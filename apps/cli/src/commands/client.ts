@@ -139,8 +139,11 @@ export function registerClientCommands(program: Command): void {
         if (fit.holdoutError !== undefined) console.log(`held-out error: ${(fit.holdoutError * 100).toFixed(2)}%${held.size ? ` over ${held.size} held-out trial${held.size === 1 ? '' : 's'}` : ''}`);
         for (const d of fit.diagnostics ?? []) console.log(`note: ${d}`);
         if (fit.groups?.length) {
-          console.log(`\none fit per group${fit.group ? ` (best at the target: ${fit.group})` : ''}:`);
-          console.log(table(['group', 'points', 'law', 'target'], fit.groups.map((g) => [g.key, g.summary.nPoints, g.summary.formula || g.summary.skipped || '', g.summary.target ? `${sci(g.summary.target.value, 4)} [${sci(g.summary.target.lo, 4)}, ${sci(g.summary.target.hi, 4)}]` : '—'])));
+          // Laws of different metrics predict different quantities: none of them is "best".
+          const perMetric = fit.groups.every((g) => g.key.startsWith('metric='));
+          console.log(perMetric ? '\none fit per metric:' : `\none fit per group${fit.group ? ` (best at the target: ${fit.group})` : ''}:`);
+          const heldOut = (e?: number) => (e === undefined ? '—' : `${(e * 100).toFixed(2)}%`);
+          console.log(table([perMetric ? 'metric' : 'group', 'points', 'law', 'target', 'held-out error'], fit.groups.map((g) => [perMetric ? g.key.slice('metric='.length) : g.key, g.summary.nPoints, g.summary.formula || g.summary.skipped || '', g.summary.target ? `${sci(g.summary.target.value, 4)} [${sci(g.summary.target.lo, 4)}, ${sci(g.summary.target.hi, 4)}]` : '—', heldOut(g.summary.holdoutError)])));
         }
       }
       await (await import('./study')).printStudy(client, id, detail.sweep.specYaml, trials);
