@@ -55,7 +55,9 @@ export function studyText(answer: StudyAnswer): string {
       : answer.batch === null
         ? `computed here from ${answer.trials} finished trials (no stored answer)`
         : `computed after batch ${answer.batch + 1} at ${answer.computedAt} from ${answer.trials} finished trials`;
-  if (!answer.result) return `study ${answer.kind}: no answer yet: ${answer.error ?? 'unknown reason'}${when ? ` (${when})` : ''}`;
+  // The analysis names its study in its errors already; said once.
+  const why = (answer.error ?? 'unknown reason').replace(new RegExp(`^study ${answer.kind}: `), '');
+  if (!answer.result) return `study ${answer.kind}: no answer yet: ${why}${when ? ` (${when})` : ''}`;
   return `${formatStudy(answer.result)}\n  ${when}`;
 }
 

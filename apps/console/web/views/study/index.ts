@@ -43,7 +43,9 @@ export function renderStudy(answer: StudyAnswer): HTMLElement {
   const root = h(`<div class="study" data-testid="study" data-kind="${esc(answer.kind)}">
   <p class="sub dim"><span data-testid="study-kind">${esc(answer.kind)}</span>${view ? ` · ${esc(view.paper)}` : ''} · <span data-testid="study-stamp">${esc(answerStamp(answer))}</span></p></div>`);
   if (!answer.result) {
-    root.append(h(`<p class="study-pending" data-testid="study-error">No answer yet: ${esc(answer.error ?? 'unknown reason')}</p>`));
+    // The analysis names its study in its errors; the card's title already does.
+    const why = (answer.error ?? 'unknown reason').replace(new RegExp(`^study ${answer.kind}: `), '');
+    root.append(h(`<p class="study-pending" data-testid="study-error">No answer yet: ${esc(why)}</p>`));
   } else if (!view) {
     root.append(h(`<p class="dim" data-testid="study-error">This console has no view for study ${esc(answer.kind)}; <code>slab status</code> prints it.</p>`));
   } else {
