@@ -157,6 +157,11 @@ describe('console study section', () => {
     // Parameters with intervals: L0, A, C, α for the all-schedule fit of each width.
     expect(await card.locator('[data-testid="annealing-all"]').first().locator('.param').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-param')))).toEqual(Object.keys(byWidth[0].result.all!.params));
     expect(await card.locator('[data-testid="annealing-all"]').first().textContent()).toMatch(/L0 = [\d.]+ \[[\d.]+, [\d.]+\]/);
+    // A parameter the data do not determine is struck through and marked, with why on hover.
+    const flagged = await card.locator('[data-testid="annealing-all"] [data-undetermined="true"]').evaluateAll((ps) => ps.map((p) => [p.getAttribute('data-param'), p.getAttribute('title')]));
+    const expected = byWidth.flatMap((w) => Object.entries(w.result.all!.params).filter(([, e]) => e.undetermined).map(([k, e]) => [k, `not determined by the data: ${e.undetermined}`]));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(flagged).toEqual(expected);
     await page.screenshot({ fullPage: true, path: join(outputDir, 'study-lr-annealing.png') });
     await page.setViewportSize({ width: 800, height: 900 });
     expect(await pageOverflow(page)).toBeLessThanOrEqual(0);

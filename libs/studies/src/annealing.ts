@@ -37,6 +37,8 @@ export interface ParamEstimate {
   value: number;
   lo: number;
   hi: number;
+  /** Set when the data do not determine it (at a bound, a flat valley, a too-wide interval): why. Never a finding. */
+  undetermined?: string;
 }
 
 export interface HeldOutPrediction {
@@ -110,7 +112,8 @@ function estimates(r: FitReport): Record<string, ParamEstimate> {
   const out: Record<string, ParamEstimate> = {};
   for (const [k, v] of Object.entries(r.params)) {
     const iv = r.bootstrap?.intervals[k];
-    out[k] = { value: v, lo: iv ? iv[0] : Number.NaN, hi: iv ? iv[1] : Number.NaN };
+    const why = r.identifiability?.parameters[k];
+    out[k] = { value: v, lo: iv ? iv[0] : Number.NaN, hi: iv ? iv[1] : Number.NaN, ...(why && !why.determined ? { undetermined: why.reasons[0] ?? 'not determined by the data' } : {}) };
   }
   return out;
 }

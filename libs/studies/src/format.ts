@@ -39,6 +39,8 @@ export function formatStudy(s: StudyResult): string {
       const ps = Object.entries(r.all.params).map(([k, p]) => `${k} ${g(p.value, 4)} [${g(p.lo, 3)}, ${g(p.hi, 3)}]`).join(', ');
       lines.push(`  all schedules (${r.all.points} points${r.all.converged ? '' : ', NOT converged'}): ${r.all.formula}`);
       lines.push(`    ${ps}`);
+      const undetermined = Object.entries(r.all.params).filter(([, p]) => p.undetermined);
+      if (undetermined.length) lines.push(`    doubt: the data do not determine ${undetermined.map(([k, p]) => `${k} (${p.undetermined})`).join('; ')}: not findings`);
     }
     for (const p of r.predictions) {
       lines.push(`  held out ${p.schedule} (fitted on ${p.fittedOn.join(', ')}${p.converged ? '' : ', NOT converged'}): mean error ${pct(p.meanRelError)} over ${p.points.length} points, final loss error ${pct(p.finalRelError)}`);

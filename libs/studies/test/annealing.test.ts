@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { annealingAreas } from '@slab/laws';
 import { lrAnnealingStudy, lrPerStep, type ScheduleCurve } from '../src/index';
@@ -51,6 +52,16 @@ describe('lrAnnealingStudy (Tissue et al. 2024)', () => {
     expect(p.finalRelError).toBeLessThan(2e-3);
     expect(p.params.alpha.value).toBeCloseTo(TRUE.alpha, 1);
     expect(p.points[0].step).toBeGreaterThanOrEqual(60); // the first 10% is skipped
+    // Curves made by the law determine every parameter: nothing is flagged.
+    expect(Object.values(p.params).filter((e) => e.undetermined)).toEqual([]);
+  });
+
+  it('flags a parameter the data do not determine, with why (the stored GPT runs: L0 at its bound at width 32)', () => {
+    const stored = JSON.parse(readFileSync(new URL('../../../bench/studies/data/annealing-curves.json', import.meta.url), 'utf8')) as (ScheduleCurve & { width: number })[];
+    const r = lrAnnealingStudy(stored.filter((c) => c.width === 32), { holdout: [], bootstrap: 100 });
+    const L0 = r.all!.params.L0;
+    expect(L0.value).toBe(0);
+    expect(L0.undetermined).toMatch(/bound/);
   });
 
   it('leaves each schedule out in turn by default, with intervals from the bootstrap', () => {

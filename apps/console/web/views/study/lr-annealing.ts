@@ -11,11 +11,16 @@ import { legend, num, percent, seriesColor } from './common';
 import type { StudyView } from './index';
 
 type Annealing = Extract<StudyResult, { kind: 'lr-annealing' }>;
-type Estimates = Record<string, { value: number; lo: number; hi: number }>;
+type Estimates = Record<string, { value: number; lo: number; hi: number; undetermined?: string }>;
 
+// A parameter the data do not determine is struck through and says why on hover: never read as a finding.
 const paramCells = (params: Estimates) =>
   Object.entries(params)
-    .map(([k, p]) => `<span class="param" data-param="${esc(k)}">${esc(k)} = ${num(p.value, 4)} <span class="dim">[${num(p.lo)}, ${num(p.hi)}]</span></span>`)
+    .map(([k, p]) =>
+      p.undetermined
+        ? `<span class="param undetermined warn-text" data-param="${esc(k)}" data-undetermined="true" title="${esc(`not determined by the data: ${p.undetermined}`)}"><s>${esc(k)} = ${num(p.value, 4)}</s> <span class="dim">[${num(p.lo)}, ${num(p.hi)}]</span> not determined</span>`
+        : `<span class="param" data-param="${esc(k)}">${esc(k)} = ${num(p.value, 4)} <span class="dim">[${num(p.lo)}, ${num(p.hi)}]</span></span>`,
+    )
     .join(' ');
 
 function render(s: Annealing): HTMLElement {
