@@ -54,7 +54,12 @@ interface Series {
   curve: [number, number, number, number][]; // x, value, lo, hi
   target?: [number, number, number, number];
   diagonal?: boolean;
+  /** Why the plot is not the usual one (printed in red under the title). */
+  note?: string;
 }
+
+/** Frontier parameters: the frontier rests on all four (N*(C) ∝ C^(β/(α+β)), G from A, B, α, β). */
+const FRONTIER_PARAMS = ['A', 'B', 'alpha', 'beta'];
 
 function logspace(a: number, b: number, n: number): number[] {
   const la = Math.log(a);
@@ -65,8 +70,12 @@ function logspace(a: number, b: number, n: number): number[] {
 function buildSeries(report: FitReport, data: FitData, o: PlotOptions): Series {
   const law = getLaw(report.law);
   const held = o.heldOut ?? { x: [], y: [] };
-  if (law.frontier) {
-    const c = (r: Record<string, number>) => r.C ?? 6 * r.N * r.D;
+  // A frontier resting on parameters the data do not determine is no finding: observed against predicted
+  // instead, with the reason (as the console does).
+  const shaky = law.frontier ? FRONTIER_PARAMS.filter((k) => report.identifiability?.undetermined.includes(k)) : [];
+  if (law.frontier && !shaky.length) {
+    // The frontier is defined in C = 6ND, so the runs are placed there too (a counted FLOPs column differs).
+    const c = (r: Record<string, number>) => (r.N > 0 && r.D > 0 ? 6 * r.N * r.D : r.C);
     const xs = [...data.x, ...held.x].map(c);
     if (o.target?.C) xs.push(o.target.C);
     const grid = logspace(Math.min(...xs), Math.max(...xs), 80);
@@ -111,6 +120,7 @@ function buildSeries(report: FitReport, data: FitData, o: PlotOptions): Series {
     xLabel: `predicted ${o.labels?.y ?? 'y'}`, yLabel: `observed ${o.labels?.y ?? 'y'}`, diagonal: true,
     fitPts: data.x.map((r, i) => [pr(r), data.y[i]]), heldPts: held.x.map((r, i) => [pr(r), held.y[i]]),
     curve: [[lo, lo, lo, lo], [hi, hi, hi, hi]],
+    ...(shaky.length ? { note: `compute-optimal frontier not drawn: it rests on ${shaky.join(', ')}, which the data do not determine` } : {}),
   };
 }
 
@@ -132,6 +142,7 @@ export function renderFitSvg(report: FitReport, data: FitData, o: PlotOptions = 
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`);
   parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
   parts.push(`<text x="${W / 2}" y="18" text-anchor="middle" font-size="13">${esc(o.title ?? getLaw(report.law).format(report.params))}</text>`);
+  if (s.note) parts.push(`<text class="note" x="${W / 2}" y="31" text-anchor="middle" fill="#c0392b">${esc(s.note)}</text>`);
   // Ticks with labels; a label closer than 40 px (x) or 14 px (y) to the previous one is left out.
   const xt = logTicks(x0 - padX, x1 + padX);
   const yt = logTicks(y0 - padY, y1 + padY);
@@ -173,7 +184,7 @@ export function renderFitSvg(report: FitReport, data: FitData, o: PlotOptions = 
     parts.push(`<text x="${(X(tx) - 8).toFixed(1)}" y="${(Y(tv) - 8).toFixed(1)}" text-anchor="end" fill="#a05000">target ${fmt(tx)}: ${tv.toPrecision(4)}</text>`);
   }
   // Legend: one row in the top margin.
-  parts.push(`<g class="legend" transform="translate(${m.l} 38)"><circle r="3" fill="#222"/><text x="8" dominant-baseline="middle">fitted points (${s.fitPts.length})</text>`);
+  parts.push(`<g class="legend" transform="translate(${m.l} ${s.note ? 46 : 38})"><circle r="3" fill="#222"/><text x="8" dominant-baseline="middle">fitted points (${s.fitPts.length})</text>`);
   let off = 150;
   if (s.heldPts.length) {
     parts.push(`<rect x="${off - 4}" y="-4" width="8" height="8" fill="none" stroke="#d03030"/><text x="${off + 8}" dominant-baseline="middle">held out (${s.heldPts.length})</text>`);

@@ -64,4 +64,38 @@ describe('bootstrap', () => {
     expect(svg).toContain('class="band"');
     expect(svg).toContain('class="target"');
   });
+
+  it('draws the compute-optimal frontier in C = 6ND, with the runs placed there too (not at a counted C)', () => {
+    const x: Record<string, number>[] = [];
+    const y: number[] = [];
+    for (const N of [1e7, 3e7, 1e8, 3e8, 1e9]) {
+      for (const D of [2e8, 1e9, 5e9, 2e10]) {
+        // A counted FLOPs column 40% above 6ND, as attention and the readout add.
+        x.push({ N, D, C: 8.4 * N * D });
+        y.push(1.8 + 400 / N ** 0.34 + 410 / D ** 0.28);
+      }
+    }
+    const r = fitLaw({ x, y }, { law: 'chinchilla' });
+    expect(r.identifiability.undetermined).toEqual([]);
+    const svg = renderFitSvg(r, { x, y });
+    expect(svg).toContain('compute-optimal frontier');
+    expect(svg).not.toContain('class="note"');
+    // The leftmost run sits at 6 N D of the smallest run, the left end of the frontier curve (same x pixel).
+    const cx = [...svg.matchAll(/class="point" cx="([\d.]+)"/g)].map((m) => Number(m[1]));
+    const curveX = Number(/class="fit" points="([\d.]+),/.exec(svg)![1]);
+    expect(Math.min(...cx)).toBeCloseTo(curveX, 0);
+  });
+
+  it('does not draw a frontier that rests on parameters the data do not determine: observed vs predicted, and why', () => {
+    // Every run at one data size: B and beta cannot be told apart from E.
+    const x = [1e7, 2e7, 5e7, 1e8, 2e8, 5e8, 1e9].map((N) => ({ N, D: 1e9 }));
+    const y = x.map((r) => 1.8 + 400 / r.N ** 0.34 + 410 / r.D ** 0.28);
+    const r = fitLaw({ x, y }, { law: 'chinchilla' });
+    expect(r.identifiability.undetermined.some((k) => ['A', 'B', 'alpha', 'beta'].includes(k))).toBe(true);
+    const svg = renderFitSvg(r, { x, y });
+    expect(svg).toMatch(/class="note"[^>]*>compute-optimal frontier not drawn: it rests on [^<]*(B|beta)[^<]*, which the data do not determine</);
+    expect(svg).toContain('observed y (log scale)');
+    expect(svg).toContain('predicted y (log scale)');
+    expect(svg).not.toContain('(curve: compute-optimal frontier)');
+  });
 });
