@@ -197,7 +197,8 @@ export async function startGateway(opts: GatewayOptions): Promise<Gateway> {
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxFrameBytes });
   wss.on('error', (err) => log(`ws server: ${err.message}`));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    socket.on('error', (err) => log(`ws upgrade: ${err.message}`));
+    // A client that goes away mid-upgrade (a closed tab) resets the socket: nothing to report.
+    socket.on('error', (err: NodeJS.ErrnoException) => err.code !== 'ECONNRESET' && err.code !== 'EPIPE' && log(`ws upgrade: ${err.message}`));
     let path: string;
     try {
       path = new URL(req.url ?? '/', 'http://gateway').pathname;

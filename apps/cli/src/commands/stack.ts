@@ -51,7 +51,7 @@ const LOGIN_NOTE = '(one-time link, valid 10 min; `npx slab console` prints a fr
 export function registerStackCommands(program: Command): void {
   program
     .command('up')
-    .description('start the Temporal dev server, gateway, console and local workers; Ctrl-C stops them all')
+    .description('start the Temporal dev server, gateway, console and local workers; Ctrl-C stops them all. State (database, checkpoints, tokens, Temporal history) lives in ./.slab, or SLAB_STATE_DIR')
     .option('--port <port>', 'gateway/console port', '7300')
     .option('--temporal-port <port>', 'Temporal gRPC port (default: a free one)')
     .option('--workers <list>', `local trainer workers as QUEUE:PLUGIN[+PLUGIN][*CONCURRENCY],... (plugins: ${pluginNames.join(', ')})`, DEFAULT_WORKERS)
@@ -107,7 +107,7 @@ export function registerStackCommands(program: Command): void {
   program
     .command('run')
     .argument('<spec>', 'sweep spec YAML')
-    .description('start the embedded stack, run one sweep to the end with live progress, print the fitted law')
+    .description('start the embedded stack, run one sweep to the end with live progress, print the fitted law. State lives in ./.slab, or SLAB_STATE_DIR (`slab up` on the same directory reopens it)')
     .option('--port <port>', 'gateway/console port', '7300')
     .option('--workers <list>', 'local trainer workers (see `slab up`)', DEFAULT_WORKERS)
     .option('--keep', 'keep the stack (and console) running after the sweep ends, until Ctrl-C')
