@@ -188,7 +188,8 @@ export function createTrialActivities(deps: TrialActivityDeps): TrialActivities 
     } catch (err) {
       throw invalid(err instanceof Error ? err.message : String(err));
     }
-    const { backend } = await init();
+    const workerBackend = (await init()).backend;
+    const backend = plugin.backendFor?.(request) ?? workerBackend;
     const checkpointDir = join(checkpointRoot, safeSegment(request.sweepId), safeSegment(request.trialId));
     mkdirSync(checkpointDir, { recursive: true });
     const ref = { sweepId: request.sweepId, trialId: request.trialId };

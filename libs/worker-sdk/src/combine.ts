@@ -14,12 +14,17 @@ export function combinePlugins(plugins: TrainerPlugin[]): TrainerPlugin {
     if (!plugin) throw new InvalidTrialError(`task.plugin: this worker hosts ${[...byName.keys()].join(', ')}, got "${request.task.plugin}"`);
     return plugin;
   };
+  const backendOf = new Map<string, string>();
   return {
     name: plugins.map((p) => p.name).join('+'),
     async init() {
-      const backends = [];
-      for (const p of plugins) backends.push((await p.init?.())?.backend ?? p.name);
-      return { backend: backends.join('+') };
+      for (const p of plugins) backendOf.set(p.name, (await p.init?.())?.backend ?? p.name);
+      return { backend: [...backendOf.values()].join('+') };
+    },
+    // A trial runs on its own plugin's backend, not on the worker's list of them.
+    backendFor(request) {
+      const p = byName.get(request.task.plugin);
+      return p && (p.backendFor?.(request) ?? backendOf.get(p.name));
     },
     validate(request) {
       pick(request).validate?.(request);

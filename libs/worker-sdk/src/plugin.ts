@@ -33,6 +33,8 @@ export interface TrainerPlugin {
   readonly name: string;
   /** Called once per worker process before the first trial (pick a backend, load data). */
   init?(): Promise<{ backend: string }>;
+  /** The backend a trial of this request runs on, when it is not `init`'s (a worker hosting several plugins). */
+  backendFor?(request: TrialRequest): string | undefined;
   /** Train one trial. Divergence is a result (`status: 'diverged'`), not a thrown error. */
   run(ctx: TrialContext): Promise<TrialResult>;
   /** Validate a request before training; throw `InvalidTrialError` for input that can never work. */

@@ -21,6 +21,14 @@ describe('combinePlugins', () => {
     expect((await both.run(ctx('tfjs'))).backend).toBe('tfjs');
     expect(both.name).toBe('tfjs+replay');
   });
+  it("names the backend of a trial's own plugin, not the worker's list of them", async () => {
+    const tfjs: TrainerPlugin = { ...fakePlugin('tfjs'), init: async () => ({ backend: 'tensorflow (tfjs-node)' }) };
+    const both = combinePlugins([tfjs, fakePlugin('replay')]);
+    expect(await both.init!()).toEqual({ backend: 'tensorflow (tfjs-node)+replay' });
+    expect(both.backendFor!(request('tfjs'))).toBe('tensorflow (tfjs-node)');
+    expect(both.backendFor!(request('replay'))).toBe('replay');
+    expect(both.backendFor!(request('torch'))).toBeUndefined();
+  });
   it('rejects a plugin the worker does not host, naming the field', () => {
     const both = combinePlugins([fakePlugin('tfjs'), fakePlugin('replay')]);
     expect(() => both.validate?.(request('torch'))).toThrow(InvalidTrialError);
