@@ -193,7 +193,7 @@ function humanText(r: FitCommandResult, file: string): string {
     lines.push(`frontier: N* ~ C^a with a = ${g(f.a)}${ai}, D* ~ C^${g(f.b)}`);
     const iv = (i?: [number, number]) => (i ? ` [${g(i[0])}, ${g(i[1])}]` : '');
     const where = r.targets.some((t) => t.kind === 'frontier') ? '' : ' (10× the largest run)';
-    lines.push(`  at C = ${g(f.C)}${where}: N* = ${g(f.N)}${iv(f.NInterval)}, D* = ${g(f.D)}${iv(f.DInterval)}, ${g(f.tokensPerParam)} tokens/param, loss ${g(f.loss)}${iv(f.lossInterval)}`);
+    lines.push(`  at C = ${g(f.C)}${where}: N* = ${g(f.N)}${iv(f.NInterval)}, D* = ${g(f.D)}${iv(f.DInterval)}, D*/N* = ${g(f.tokensPerParam)}, loss ${g(f.loss)}${iv(f.lossInterval)}`);
     if (f.warning) lines.push(`  WARNING: ${f.warning}`);
   }
   for (const t of r.targets) {
