@@ -107,6 +107,7 @@ async function main(): Promise<void> {
     { name: 'slab --help (built)', args: [bin, '--help'], built: true },
     { name: 'slab ls, gateway up (built)', args: [bin, 'ls', '--gateway', gateway.url], built: true },
     { name: 'slab ls, no gateway (built)', args: [bin, 'ls', '--gateway', none], built: true },
+    { name: 'slab validate examples/replay-chinchilla.yaml (built)', args: [bin, 'validate', join(root, 'examples/replay-chinchilla.yaml')], built: true },
     // Why the CLI uses node:http: one GET of the sweep list, the rest of the process the same.
     { name: 'one GET with fetch (node -e)', args: ['-e', getWith('fetch', gateway.url)], built: false },
     { name: 'one GET with node:http (node -e)', args: ['-e', getWith('http', gateway.url)], built: false },
