@@ -4,70 +4,42 @@
  * by @slab/studies from the stored runs of the two sweeps trained on this machine (bench/studies/data),
  * stored through the real gateway inside a fit report, drawn by the built console in Debian's chromium.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayClient, type StudyAnswer } from '@slab/api';
-import { startGateway } from '@slab/gateway';
-import { parseSpec } from '@slab/spec';
-import { openStore } from '@slab/store';
+import type { StudyAnswer } from '@slab/api';
 import { answerStudy, type StudySpec, type StudyTrial } from '@slab/studies';
-import { buildConsole } from '../src';
+import { outputDir, pageOverflow, read, startStudyStack, storeAnswer, studyOf, type StudyStack } from './studyStack';
 
-const CHROMIUM = '/usr/bin/chromium';
-const TOKEN = 'console-study-scaling-token';
-const outputDir = join(import.meta.dirname, 'output');
-const repo = join(import.meta.dirname, '../../..');
-const read = (path: string) => readFileSync(join(repo, path), 'utf8');
 const AT = { batch: 0, computedAt: '2026-12-01T02:40:00.000Z' };
 
 function answer(kind: 'hyperparameters' | 'overtraining' | 'repetition'): StudyAnswer {
-  const parsed = parseSpec(read(`examples/study-${kind}.yaml`));
-  if (!parsed.ok || !parsed.spec.study) throw new Error(`examples/study-${kind}.yaml: no study section`);
   const { trials } = JSON.parse(read(`bench/studies/data/${kind}-runs.json`)) as { trials: StudyTrial[] };
-  return answerStudy({ ...(parsed.spec.study as StudySpec), bootstrap: 100 } as StudySpec, trials, [], AT);
+  return answerStudy({ ...studyOf(`examples/study-${kind}.yaml`), bootstrap: 100 } as StudySpec, trials, [], AT);
 }
 
-const pageOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-
 describe('console study views: hyperparameters, overtraining and repetition', () => {
-  let dir: string;
+  let stack: StudyStack;
   let browser: Browser;
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  let gateway: StudyStack['gateway'];
   let hyper: StudyAnswer;
   let over: StudyAnswer;
   let rep: StudyAnswer;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: the console test drives Debian's chromium; run apt-get install chromium`);
-    dir = mkdtempSync(join(tmpdir(), 'slab-console-study-scaling-'));
-    const consoleDir = await buildConsole(join(dir, 'console'));
-    const dbPath = join(dir, 'slab.db');
-    const store = await openStore(dbPath);
-    await store.createSweep({ id: 'hyper', name: 'study-hyperparameters', specYaml: read('examples/study-hyperparameters.yaml') });
-    await store.createSweep({ id: 'over', name: 'study-overtraining', specYaml: read('examples/study-overtraining.yaml') });
-    await store.createSweep({ id: 'rep', name: 'study-repetition', specYaml: read('examples/study-repetition.yaml') });
-    await store.close();
-    gateway = await startGateway({ dbPath, token: TOKEN, consoleDir, host: '127.0.0.1', port: 0 });
-    const client = new GatewayClient(gateway.url, TOKEN);
+    stack = await startStudyStack('console-study-scaling-token', {
+      hyper: ['study-hyperparameters', 'examples/study-hyperparameters.yaml'],
+      over: ['study-overtraining', 'examples/study-overtraining.yaml'],
+      rep: ['study-repetition', 'examples/study-repetition.yaml'],
+    });
+    ({ browser, gateway } = stack);
     hyper = answer('hyperparameters');
     over = answer('overtraining');
     rep = answer('repetition');
-    for (const [id, a] of [['hyper', hyper], ['over', over], ['rep', rep]] as const) {
-      const skipped = 'the study test stores no law';
-      await client.addFit(id, { summary: { law: 'power-law', params: {}, converged: false, nPoints: 0, formula: '', skipped }, report: { skipped, study: a } });
-    }
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    mkdirSync(outputDir, { recursive: true });
+    for (const [id, a] of [['hyper', hyper], ['over', over], ['rep', rep]] as const) await storeAnswer(stack.client, id, a);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => stack?.close());
 
   it('hyperparameters: η* against N per D with the law and its band, a row per (N, D) with its doubt, the laws in words', async () => {
     if (hyper.result?.kind !== 'hyperparameters') throw new Error(`expected a hyperparameters answer, got ${JSON.stringify(hyper)}`);

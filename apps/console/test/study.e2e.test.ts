@@ -5,31 +5,14 @@
  * a fit report), served by GET /api/sweeps/:id/study and drawn by the built console in Debian's
  * chromium. Asserts what a user sees at 1280 and 800 px and saves a screenshot of each view.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GatewayClient, GatewayError, type StudyAnswer } from '@slab/api';
-import { startGateway } from '@slab/gateway';
-import { parseSpec } from '@slab/spec';
-import { openStore } from '@slab/store';
-import { answerStudy, type StudyMetric, type StudySpec, type StudyTrial } from '@slab/studies';
-import { buildConsole } from '../src';
+import { GatewayError, type GatewayClient, type StudyAnswer } from '@slab/api';
+import { answerStudy, type StudyMetric, type StudyTrial } from '@slab/studies';
+import { outputDir, pageOverflow, read, startStudyStack, storeAnswer, studyOf, type StudyStack } from './studyStack';
 
-const CHROMIUM = '/usr/bin/chromium';
-const TOKEN = 'console-study-token';
-const outputDir = join(import.meta.dirname, 'output');
-const repo = join(import.meta.dirname, '../../..');
-const read = (path: string) => readFileSync(join(repo, path), 'utf8');
 const AT = { batch: 0, computedAt: '2026-11-30T23:58:10.000Z' };
-
-/** The study section of an example spec. */
-function studyOf(example: string): StudySpec {
-  const parsed = parseSpec(read(example));
-  if (!parsed.ok || !parsed.spec.study) throw new Error(`${example}: no study section`);
-  return parsed.spec.study as StudySpec;
-}
 
 /** The lr-annealing runs as stored: one trial per curve, its lr and eval_loss points. */
 function annealingInputs(): [StudyTrial[], StudyMetric[]] {
@@ -39,38 +22,24 @@ function annealingInputs(): [StudyTrial[], StudyMetric[]] {
   return [trials, metrics];
 }
 
-/** Stores an answer as fitLaws does: inside the report of the batch's fit. */
-async function storeAnswer(client: GatewayClient, sweepId: string, answer: StudyAnswer): Promise<void> {
-  const skipped = 'the study test stores no law';
-  await client.addFit(sweepId, { summary: { law: 'power-law', params: {}, converged: false, nPoints: 0, formula: '', skipped }, report: { skipped, study: answer } });
-}
-
-const pageOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-
 describe('console study section', () => {
-  let dir: string;
+  let stack: StudyStack;
   let browser: Browser;
-  let gateway: Awaited<ReturnType<typeof startGateway>>;
+  let gateway: StudyStack['gateway'];
   let client: GatewayClient;
   let sensitivity: StudyAnswer;
   let annealing: StudyAnswer;
   let shape: StudyAnswer;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: the console test drives Debian's chromium; run apt-get install chromium`);
-    dir = mkdtempSync(join(tmpdir(), 'slab-console-study-'));
-    const consoleDir = await buildConsole(join(dir, 'console'));
-    const dbPath = join(dir, 'slab.db');
-    const store = await openStore(dbPath);
-    await store.createSweep({ id: 'sens', name: 'study-lr-sensitivity', specYaml: read('examples/study-lr-sensitivity.yaml') });
-    await store.createSweep({ id: 'anneal', name: 'study-lr-annealing', specYaml: read('examples/study-lr-annealing.yaml') });
-    await store.createSweep({ id: 'pending', name: 'study-lr-annealing', specYaml: read('examples/study-lr-annealing.yaml') });
-    await store.createSweep({ id: 'shape', name: 'study-model-shape', specYaml: read('examples/study-model-shape.yaml') });
-    await store.createSweep({ id: 'plain', name: 'lm-quickstart', specYaml: read('examples/lm-quickstart.yaml') });
-    await store.close();
-    gateway = await startGateway({ dbPath, token: TOKEN, consoleDir, host: '127.0.0.1', port: 0 });
-    client = new GatewayClient(gateway.url, TOKEN);
-
+    stack = await startStudyStack('console-study-token', {
+      sens: ['study-lr-sensitivity', 'examples/study-lr-sensitivity.yaml'],
+      anneal: ['study-lr-annealing', 'examples/study-lr-annealing.yaml'],
+      pending: ['study-lr-annealing', 'examples/study-lr-annealing.yaml'],
+      shape: ['study-model-shape', 'examples/study-model-shape.yaml'],
+      plain: ['lm-quickstart', 'examples/lm-quickstart.yaml'],
+    });
+    ({ browser, gateway, client } = stack);
     const runs = JSON.parse(read('bench/studies/data/sensitivity-runs.json')) as { trials: StudyTrial[]; metrics: StudyMetric[] };
     sensitivity = answerStudy(studyOf('examples/study-lr-sensitivity.yaml'), runs.trials, runs.metrics, AT);
     annealing = answerStudy(studyOf('examples/study-lr-annealing.yaml'), ...annealingInputs(), { ...AT, batch: 1 });
@@ -79,15 +48,9 @@ describe('console study section', () => {
     const shapeRuns = JSON.parse(read('bench/studies/data/model-shape-runs.json')) as { trials: StudyTrial[]; metrics: StudyMetric[] };
     shape = answerStudy(studyOf('examples/study-model-shape.yaml'), shapeRuns.trials, shapeRuns.metrics, { ...AT, batch: 4 });
     await storeAnswer(client, 'shape', shape);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    mkdirSync(outputDir, { recursive: true });
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await gateway?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  afterAll(async () => stack?.close());
 
   it('serves the newest stored answer, a pending one for a study not computed yet, and 404 without a study', async () => {
     expect(await client.study('sens')).toEqual(sensitivity);
