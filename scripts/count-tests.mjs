@@ -51,7 +51,7 @@ const failures = [];
 for (let i = 0; i < lines.length && failures.length < 20; i++) {
   if (!/^\s*FAIL\s+\S.* > /.test(lines[i])) continue;
   const detail = [];
-  for (let j = i + 1; j < lines.length && detail.length < 4; j++) {
+  for (let j = i + 1; j < lines.length && detail.length < 6; j++) {
     if (/^\s*(FAIL\b|Tests\b|Test Files\b|Failed tasks|⎯)/.test(lines[j])) break;
     if (lines[j].trim()) detail.push(lines[j]);
   }

@@ -18,20 +18,33 @@ export function unchangedBy(verb: ControlVerb, phase: SweepPhase): string | unde
   return undefined;
 }
 
-/** What the action does, said after it was accepted. */
-export function sentLine(id: string, action: ControlAction, running: number): string {
-  const one = running === 1;
-  const them = `${running} running trial${one ? '' : 's'}`;
-  const [finish, are] = one ? ['finishes', 'is'] : ['finish', 'are'];
+/**
+ * What the action does, said after it was accepted. `queued`: trials already handed to the workers'
+ * queue that no worker has started yet; pause and stop do not hold them back (they start when a worker
+ * is free), cancel stops them with the rest.
+ */
+export function sentLine(id: string, action: ControlAction, running: number, queued = 0): string {
+  const count = (n: number, what: string) => `${n} ${what} trial${n === 1 ? '' : 's'}`;
+  const verb = (n: number, one: string, many: string) => (n === 1 ? one : many);
+  const active = running > 0 && queued > 0 ? `the ${count(running, 'running')} and ${count(queued, 'queued')}` : running > 0 ? `the ${count(running, 'running')}` : `the ${count(queued, 'queued')}`;
+  const finishing = running + queued;
+  const left =
+    running > 0 && queued > 0
+      ? `the ${count(running, 'running')} ${verb(running, 'finishes', 'finish')}; the ${count(queued, 'queued')} still ${verb(queued, 'starts', 'start')} when a worker is free`
+      : running > 0
+        ? `the ${count(running, 'running')} ${verb(running, 'finishes', 'finish')}`
+        : `the ${count(queued, 'queued')} still ${verb(queued, 'starts', 'start')} when a worker is free`;
   switch (action) {
     case 'pause':
-      return `pause sent to ${id}: no new trial starts until \`slab resume ${id}\`; the ${them} ${finish}`;
+      return `pause sent to ${id}: no new trial starts until \`slab resume ${id}\`; ${finishing ? left : 'no trial is running'}`;
     case 'resume':
       return `resume sent to ${id}: new trials start again`;
     case 'cancel':
-      return `cancel sent to ${id}: the ${them} ${are} stopped now and the sweep ends (cancelled)`;
-    case 'stop':
-      return `cancel (let finish) sent to ${id}: no new trial starts; the ${them} ${finish} and ${are} fitted, then the sweep ends (cancelled)`;
+      return `cancel sent to ${id}: ${finishing ? `${active} ${verb(finishing, 'is', 'are')} stopped now and ` : 'no trial is running; '}the sweep ends (cancelled)`;
+    case 'stop': {
+      const then = !finishing ? 'no trial is running, so' : running > 0 && queued > 0 ? `${left}; all are fitted, then` : `${left} and ${verb(finishing, 'is', 'are')} fitted, then`;
+      return `cancel (let finish) sent to ${id}: no new trial starts; ${then} the sweep ends (cancelled)`;
+    }
   }
 }
 
@@ -42,7 +55,8 @@ export async function control(client: GatewayClient, id: string, verb: ControlVe
   if (unchanged) return `sweep ${id} ${unchanged}: nothing changed`;
   const action: ControlAction = verb === 'cancel' && opts.letFinish ? 'stop' : verb;
   await client.control(id, action);
-  return sentLine(id, action, status.trials.running);
+  const t = status.trials;
+  return sentLine(id, action, t.running, Math.max(0, t.planned - t.completed - t.running - t.failed - t.diverged));
 }
 
 const DESCRIPTIONS: Record<ControlVerb, string> = {
