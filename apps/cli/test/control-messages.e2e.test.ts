@@ -46,14 +46,20 @@ describe('slab messages on a running sweep', () => {
     }, 120_000);
     expect(await slab(['pause', id])).toMatchObject({ status: 0, stdout: `sweep ${id} is already paused: nothing changed` });
 
-    // Paused with nothing running, the counts hold still: both commands must print the same phrase.
-    const status = await slab(['status', id]);
-    const ls = await slab(['ls']);
-    const counts = /^trials: (.+)$/m.exec(status.stdout)?.[1];
-    expect(counts, status.stdout).toMatch(/^\d of 6 created: \d completed(, \d waiting)?$/);
-    const row = ls.stdout.split('\n').find((l) => l.startsWith(id));
-    expect(row, ls.stdout).toMatch(/ paused /);
-    expect(row, ls.stdout).toContain(` ${counts} `);
+    // Paused with nothing running, both commands print the same phrase. A trial that was already queued
+    // for the busy worker when the pause came still runs and is fitted (the sweep shows `fitting` for a
+    // moment), so they are compared once the sweep has settled: read both until they agree, or time out.
+    const settled = await waitFor('slab status and slab ls to agree on the paused sweep', async () => {
+      const status = await slab(['status', id]);
+      const ls = await slab(['ls']);
+      const counts = /^trials: (.+)$/m.exec(status.stdout)?.[1];
+      const row = ls.stdout.split('\n').find((l) => l.startsWith(id));
+      const agree = counts !== undefined && row !== undefined && / paused /.test(row) && row.includes(` ${counts} `) && /: paused/.test(status.stdout.split('\n')[0]);
+      return agree ? { counts, row, status: status.stdout } : undefined;
+    }, 120_000, 1000);
+    expect(settled.counts, settled.status).toMatch(/^\d of 6 created: \d completed(, \d waiting)?$/);
+    expect(settled.row).toMatch(/ paused /);
+    expect(settled.row).toContain(` ${settled.counts} `);
 
     expect(await slab(['resume', id])).toMatchObject({ status: 0, stdout: `resume sent to ${id}: new trials start again` });
     const cancelled = await slab(['cancel', id, '--let-finish']);
